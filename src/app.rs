@@ -1,0 +1,100 @@
+//! Startup: opens the store, loads reference and demo data, binds the listener, serves.
+//!
+//! [`Application::build`] binds before it returns, so callers (tests) can ask for port 0 and
+//! read the real port with [`Application::port`].
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::{ServeConfig, Storage};
+use crate::demo;
+use crate::store::Store;
+use crate::web::{app, AppState};
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the store, refreshes reference data, loads the demo data into an empty store (unless
+    /// disabled), and binds the listener.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let store = match &config.storage {
+            Storage::Memory => Store::in_memory(&config.base_iri),
+            Storage::Disk(path) => {
+                std::fs::create_dir_all(path)
+                    .with_context(|| format!("while creating the data folder {}", path.display()))?;
+                Store::open(path, &config.base_iri)
+            }
+        }
+        .context("while opening the store")?;
+        let with_demo = config.demo;
+        let loaded = {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || demo::load(&store, with_demo))
+                .await
+                .context("while loading the built-in data")?
+                .context("while loading the built-in data")?
+        };
+        tracing::info!(
+            reference_triples = loaded.reference_triples,
+            demo_records = loaded.records,
+            "built-in data loaded"
+        );
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("while binding {}", config.bind))?;
+        let state = AppState::new(store, config).context("while compiling the page templates")?;
+        Ok(Self { listener, state })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.local_addr().map_or(0, |addr| addr.port())
+    }
+
+    /// The store this server serves (tests inspect it).
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, app(self.state))
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,80 @@
+//! `agora load`: puts RDF files into a data folder, offline.
+//!
+//! Into a store that holds no record yet, N-Quads and TriG files go through Oxigraph's bulk loader,
+//! streamed one record at a time (fast; not atomic: a failed load leaves a partial store to delete).
+//! Otherwise each file is one transaction that replaces the records it holds.
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::config::LoadArgs;
+use crate::demo;
+use crate::ingest::{format_of_path, parse_records, IngestError, RecordStream};
+use crate::model::BaseIri;
+use crate::store::{PutOutcome, Store};
+
+/// Loads every file, in order.
+pub fn run(args: &LoadArgs) -> anyhow::Result<ExitCode> {
+    let base = BaseIri::parse(&args.store.base_iri)?;
+    std::fs::create_dir_all(&args.store.data)
+        .with_context(|| format!("while creating {}", args.store.data.display()))?;
+    let store = Store::open(&args.store.data, &base)?;
+    demo::load(&store, false).context("while loading the reference data")?;
+    let started = Instant::now();
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let format = format_of_path(path).ok_or_else(|| IngestError::UnknownFormat {
+            source_name: path.display().to_string(),
+        })?;
+        let name = path.display().to_string();
+        if format.supports_datasets() && store.record_count()? == 0 {
+            let file = File::open(path).map_err(|error| IngestError::Io {
+                source_name: name.clone(),
+                error,
+            })?;
+            let records = RecordStream::new(BufReader::new(file), format, &name);
+            let count = store
+                .bulk_load(records, |_| {})
+                .with_context(|| format!("while bulk loading {name}"))?;
+            writeln!(stdout, "{name}: {count} records bulk loaded")?;
+        } else {
+            let outcomes = load_file(&store, path, format, &name)?;
+            let created = outcomes.iter().filter(|o| **o == PutOutcome::Created).count();
+            let replaced = outcomes.iter().filter(|o| **o == PutOutcome::Replaced).count();
+            let unchanged = outcomes.len() - created - replaced;
+            writeln!(
+                stdout,
+                "{name}: {created} created, {replaced} replaced, {unchanged} unchanged"
+            )?;
+        }
+    }
+    store.optimize().context("while compacting the store")?;
+    writeln!(
+        stdout,
+        "{} records, {} published triples in {} ({:.1} s)",
+        store.record_count()?,
+        store.published_triple_count()?,
+        args.store.data.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_file(
+    store: &Store,
+    path: &Path,
+    format: oxigraph::io::RdfFormat,
+    name: &str,
+) -> anyhow::Result<Vec<PutOutcome>> {
+    let data = std::fs::read(path).map_err(|error| IngestError::Io {
+        source_name: name.to_owned(),
+        error,
+    })?;
+    let records = parse_records(&data, format, name)?;
+    Ok(store.put_records(&records)?)
+}

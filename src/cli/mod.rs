@@ -1,0 +1,29 @@
+//! The subcommands. Only this module (and `main`) prints to stdout; errors are printed once,
+//! with their chain, and become the exit code.
+
+mod generate;
+mod load;
+mod serve;
+
+use std::process::ExitCode;
+
+use crate::config::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli) -> ExitCode {
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::run(&args),
+        Command::Load(args) => load::run(&args),
+        Command::Generate(args) => generate::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {error:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

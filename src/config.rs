@@ -1,0 +1,217 @@
+//! Command-line surface (clap) and the validated configuration built from it.
+//!
+//! Two stages, as ripgrep does: [`Cli`] holds what the user typed (every flag also readable from
+//! an `AGORA_*` environment variable); [`ServeConfig::from_args`] checks it once and is the only
+//! place where a bad setting fails.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{BaseIri, BaseIriError};
+
+/// Agora: a linked-data registry of government decisions and public participation.
+#[derive(Debug, Parser)]
+#[command(name = "agora", version, about)]
+pub struct Cli {
+    /// Log output format.
+    #[arg(long, env = "AGORA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the registry over HTTP (pages and SPARQL).
+    Serve(ServeArgs),
+    /// Load RDF files into a data folder offline (the server must not be running on it).
+    Load(LoadArgs),
+    /// Write a synthetic data set of the demo data's shape, for benchmarks and tests.
+    Generate(GenerateArgs),
+}
+
+/// Where the store lives, shared by the subcommands that open one.
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// Folder of the on-disk store (created when missing).
+    #[arg(long, env = "AGORA_DATA", default_value = "agora-data")]
+    pub data: PathBuf,
+
+    /// Base IRI under which Agora mints and serves URIs ({base}/id/{type}/{uuid}).
+    #[arg(long, env = "AGORA_BASE_IRI", default_value = "https://agora.vlaanderen.be")]
+    pub base_iri: String,
+}
+
+/// `agora serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "AGORA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+
+    /// Keep the store in memory instead of in the data folder (nothing survives a restart).
+    #[arg(long, env = "AGORA_MEMORY")]
+    pub memory: bool,
+
+    /// Do not load the demo data into an empty store.
+    #[arg(long, env = "AGORA_NO_DEMO")]
+    pub no_demo: bool,
+
+    /// Time limit of one SPARQL query, in seconds; a query still running then is cancelled.
+    #[arg(long, env = "AGORA_QUERY_TIMEOUT", default_value_t = 10.0)]
+    pub query_timeout: f64,
+
+    /// How many SPARQL queries may be evaluated at once; more wait briefly, then get 503.
+    /// Defaults to the number of CPU cores.
+    #[arg(long, env = "AGORA_MAX_CONCURRENT_QUERIES")]
+    pub max_concurrent_queries: Option<usize>,
+
+    /// Largest request body accepted, in bytes (a SPARQL query sent by POST, for instance).
+    #[arg(long, env = "AGORA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+/// `agora load`.
+#[derive(Debug, Args)]
+pub struct LoadArgs {
+    /// RDF files: Turtle, N-Triples, RDF/XML or JSON-LD (one record each), TriG or N-Quads
+    /// (one record per named graph).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `agora generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Approximate number of triples to write (the generator stops at the first whole record
+    /// past it).
+    #[arg(long, env = "AGORA_GENERATE_TRIPLES", default_value_t = 100_000)]
+    pub triples: u64,
+
+    /// Seed of the pseudo-random choices; the same seed and size give the same bytes.
+    #[arg(long, env = "AGORA_GENERATE_SEED", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Output file (N-Quads, one named graph per record); `-` writes to standard output.
+    #[arg(long, short, env = "AGORA_GENERATE_OUT", default_value = "-")]
+    pub out: PathBuf,
+
+    /// Base IRI of the generated URIs.
+    #[arg(long, env = "AGORA_BASE_IRI", default_value = "https://agora.vlaanderen.be")]
+    pub base_iri: String,
+}
+
+/// Where `serve` keeps its store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Storage {
+    /// In memory.
+    Memory,
+    /// On disk, in this folder.
+    Disk(PathBuf),
+}
+
+/// The validated configuration of `agora serve`.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Listening address (port 0 picks a free port).
+    pub bind: SocketAddr,
+    /// Where the store lives.
+    pub storage: Storage,
+    /// Whether to load the demo data into an empty store.
+    pub demo: bool,
+    /// Base IRI of this instance.
+    pub base_iri: BaseIri,
+    /// Time limit of one query.
+    pub query_timeout: Duration,
+    /// Queries evaluated at once.
+    pub max_concurrent_queries: usize,
+    /// Largest request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// A setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Bad base IRI.
+    #[error(transparent)]
+    BaseIri(#[from] BaseIriError),
+    /// Bad time limit.
+    #[error("--query-timeout must be a positive number of seconds, not {0}")]
+    QueryTimeout(f64),
+    /// Bad concurrency bound.
+    #[error("--max-concurrent-queries must be at least 1")]
+    MaxConcurrentQueries,
+}
+
+impl ServeConfig {
+    /// Checks the raw arguments.
+    pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
+        if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
+            return Err(ConfigError::QueryTimeout(args.query_timeout));
+        }
+        let max_concurrent_queries = match args.max_concurrent_queries {
+            Some(0) => return Err(ConfigError::MaxConcurrentQueries),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        Ok(Self {
+            bind: args.bind,
+            storage: if args.memory {
+                Storage::Memory
+            } else {
+                Storage::Disk(args.store.data.clone())
+            },
+            demo: !args.no_demo,
+            base_iri: BaseIri::parse(&args.store.base_iri)?,
+            query_timeout: Duration::from_secs_f64(args.query_timeout),
+            max_concurrent_queries,
+            max_body_bytes: args.max_body_bytes,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_defaults_to_disk_on_loopback_8080_with_demo_data() -> Result<(), ConfigError> {
+        let cli = Cli::parse_from(["agora", "serve"]);
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve");
+        };
+        let config = ServeConfig::from_args(&args)?;
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.storage, Storage::Disk(PathBuf::from("agora-data")));
+        assert!(config.demo);
+        assert_eq!(config.query_timeout, Duration::from_secs(10));
+        Ok(())
+    }
+}

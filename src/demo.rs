@@ -1,0 +1,102 @@
+//! The data compiled into the binary: the ontology and code lists (reference data) and the demo
+//! records of `fixtures/demo`, so that an installed `agora` needs no files beside it.
+
+use std::path::Path;
+
+use include_dir::{include_dir, Dir};
+use oxigraph::model::Triple;
+
+use crate::ingest::{format_of_path, parse_quads, parse_records, IngestError};
+use crate::model::Record;
+use crate::store::{Store, StoreError};
+
+static ONTOLOGY: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/ontology");
+static REFERENCE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures/reference");
+static DEMO: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures/demo");
+
+/// Why the embedded data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// An embedded file does not parse (caught by the tests before it ships).
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What [`load_if_empty`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loaded {
+    /// Triples of reference data written.
+    pub reference_triples: usize,
+    /// Demo records written (0 when the store already held data).
+    pub records: usize,
+}
+
+fn rdf_files<'a>(dir: &'a Dir<'a>) -> impl Iterator<Item = &'a include_dir::File<'a>> {
+    let mut files: Vec<_> = dir
+        .files()
+        .filter(|file| format_of_path(file.path()).is_some())
+        .collect();
+    files.sort_by_key(|file| file.path());
+    files.into_iter()
+}
+
+/// The ontology and every code list, as triples for the reference graph.
+pub fn reference_triples() -> Result<Vec<Triple>, IngestError> {
+    let mut triples = Vec::new();
+    for file in rdf_files(&ONTOLOGY).chain(rdf_files(&REFERENCE)) {
+        let (format, name) = describe(file.path());
+        triples.extend(
+            parse_quads(file.contents(), format, &name)?
+                .into_iter()
+                .map(Triple::from),
+        );
+    }
+    Ok(triples)
+}
+
+/// The demo records.
+pub fn demo_records() -> Result<Vec<Record>, IngestError> {
+    let mut records = Vec::new();
+    for file in rdf_files(&DEMO) {
+        let (format, name) = describe(file.path());
+        records.extend(parse_records(file.contents(), format, &name)?);
+    }
+    Ok(records)
+}
+
+fn describe(path: &Path) -> (oxigraph::io::RdfFormat, String) {
+    let format = format_of_path(path).expect("rdf_files keeps only files with an RDF extension");
+    (format, path.display().to_string())
+}
+
+/// Refreshes the reference data (it ships with the binary, so a new release updates it), and
+/// loads the demo records when `with_demo` is set and the store holds no record yet.
+pub fn load(store: &Store, with_demo: bool) -> Result<Loaded, DemoError> {
+    let reference = reference_triples()?;
+    store.put_reference_data(&reference)?;
+    let mut records = 0;
+    if with_demo && store.record_count()? == 0 {
+        let demo = demo_records()?;
+        records = demo.len();
+        store.put_records(&demo)?;
+    }
+    Ok(Loaded {
+        reference_triples: reference.len(),
+        records,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_embedded_file_parses_and_the_demo_has_records() -> Result<(), IngestError> {
+        assert!(!reference_triples()?.is_empty());
+        assert!(demo_records()?.len() >= 3);
+        Ok(())
+    }
+}

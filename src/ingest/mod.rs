@@ -1,0 +1,392 @@
+//! From bytes to records: parses RDF, normalises legacy namespaces and cuts the data into
+//! [`Record`]s by the rules of `ontology/README.md`.
+//!
+//! A Turtle, N-Triples, RDF/XML or JSON-LD document is one record. A TriG or N-Quads document
+//! holds many: each named graph is one record.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
+use std::path::Path;
+
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser, ReaderQuadParser};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+
+use crate::model::{vocab, Record, RecordError};
+
+/// Why input could not become records.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The file name does not tell the format.
+    #[error(
+        "{source_name}: unknown RDF format; use one of the extensions .ttl, .nt, .nq, .trig, .rdf, .jsonld"
+    )]
+    UnknownFormat {
+        /// The file or body that was read.
+        source_name: String,
+    },
+    /// The RDF does not parse.
+    #[error("{source_name}:{location}: {message}")]
+    Syntax {
+        /// The file or body that was read.
+        source_name: String,
+        /// `line:column` (1-based) where the error was found, or `?` when the parser gave none.
+        location: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// The triples do not form one record.
+    #[error("{source_name}{}: {error}", graph.as_ref().map(|g| format!(" (graph {g})")).unwrap_or_default())]
+    Record {
+        /// The file or body that was read.
+        source_name: String,
+        /// The named graph, for datasets.
+        graph: Option<String>,
+        /// What is wrong.
+        error: RecordError,
+    },
+    /// A dataset has triples outside any named graph.
+    #[error("{source_name}: {count} triples are outside any named graph; in TriG and N-Quads every record is a named graph")]
+    TriplesInDefaultGraph {
+        /// The file or body that was read.
+        source_name: String,
+        /// How many triples.
+        count: usize,
+    },
+    /// A record stream is out of order.
+    #[error("{source_name} (graph {graph}): {message}")]
+    Stream {
+        /// The file that was read.
+        source_name: String,
+        /// The graph where the problem was seen.
+        graph: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file could not be read.
+    #[error("{source_name}: cannot read: {error}")]
+    Io {
+        /// The file that was read.
+        source_name: String,
+        /// The cause.
+        error: std::io::Error,
+    },
+}
+
+/// The RDF format of a file, from its extension.
+pub fn format_of_path(path: &Path) -> Option<RdfFormat> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    match extension.as_str() {
+        "json" => Some(RdfFormat::JsonLd {
+            profile: Default::default(),
+        }),
+        other => RdfFormat::from_extension(other),
+    }
+}
+
+/// Parses a document and cuts it into records.
+///
+/// `source_name` names the input in error messages (a file path, or "request body").
+pub fn parse_records(
+    data: &[u8],
+    format: RdfFormat,
+    source_name: &str,
+) -> Result<Vec<Record>, IngestError> {
+    let quads = parse_quads(data, format, source_name)?;
+    if !format.supports_datasets() {
+        let triples = quads.into_iter().map(Triple::from).collect();
+        let record = Record::from_triples(triples).map_err(|error| IngestError::Record {
+            source_name: source_name.to_owned(),
+            graph: None,
+            error,
+        })?;
+        return Ok(vec![record]);
+    }
+    let mut in_default = 0;
+    let mut order = Vec::new();
+    let mut by_graph: HashMap<NamedOrBlankNode, Vec<Triple>> = HashMap::new();
+    for quad in quads {
+        let graph = match quad.graph_name {
+            GraphName::NamedNode(node) => NamedOrBlankNode::from(node),
+            GraphName::BlankNode(node) => NamedOrBlankNode::from(node),
+            GraphName::DefaultGraph => {
+                in_default += 1;
+                continue;
+            }
+        };
+        let triple = Triple::new(quad.subject, quad.predicate, quad.object);
+        by_graph
+            .entry(graph.clone())
+            .or_insert_with(|| {
+                order.push(graph);
+                Vec::new()
+            })
+            .push(triple);
+    }
+    if in_default > 0 {
+        return Err(IngestError::TriplesInDefaultGraph {
+            source_name: source_name.to_owned(),
+            count: in_default,
+        });
+    }
+    order
+        .into_iter()
+        .map(|graph| {
+            let triples = by_graph.remove(&graph).unwrap_or_default();
+            Record::from_triples(triples).map_err(|error| IngestError::Record {
+                source_name: source_name.to_owned(),
+                graph: Some(graph.to_string()),
+                error,
+            })
+        })
+        .collect()
+}
+
+/// Parses a document into normalised quads, failing on the first syntax error.
+pub fn parse_quads(
+    data: &[u8],
+    format: RdfFormat,
+    source_name: &str,
+) -> Result<Vec<Quad>, IngestError> {
+    RdfParser::from_format(format)
+        .for_slice(data)
+        .map(|quad| {
+            quad.map(normalise_quad)
+                .map_err(|error| syntax_error(source_name, error.into()))
+        })
+        .collect()
+}
+
+/// Parses a Turtle document and writes it in `format` (for small built-in documents).
+pub fn reserialise(turtle: &[u8], format: RdfFormat) -> Result<Vec<u8>, IngestError> {
+    let quads = parse_quads(turtle, RdfFormat::Turtle, "built-in document")?;
+    let mut serializer = oxigraph::io::RdfSerializer::from_format(format).for_writer(Vec::new());
+    for quad in &quads {
+        serializer
+            .serialize_triple(quad.as_ref())
+            .map_err(|error| IngestError::Io {
+                source_name: "built-in document".to_owned(),
+                error,
+            })?;
+    }
+    serializer.finish().map_err(|error| IngestError::Io {
+        source_name: "built-in document".to_owned(),
+        error,
+    })
+}
+
+/// Turns a parser error into an [`IngestError`] with a 1-based line and column.
+pub fn syntax_error(source_name: &str, error: RdfParseError) -> IngestError {
+    match error {
+        RdfParseError::Syntax(error) => {
+            let location = error
+                .location()
+                .map(|range| {
+                    format!(
+                        "{}:{}",
+                        range.start.line + 1,
+                        range.start.column + 1
+                    )
+                })
+                .unwrap_or_else(|| "?".to_owned());
+            IngestError::Syntax {
+                source_name: source_name.to_owned(),
+                location,
+                message: error.to_string(),
+            }
+        }
+        RdfParseError::Io(error) => IngestError::Io {
+            source_name: source_name.to_owned(),
+            error,
+        },
+    }
+}
+
+/// Rewrites terms of the older `http://data.vlaanderen.be/ns/besluitvorming#` namespace to the
+/// published `https://` one, so that Kaleidos data and current data query alike.
+pub fn normalise_quad(quad: Quad) -> Quad {
+    Quad {
+        subject: match quad.subject {
+            NamedOrBlankNode::NamedNode(node) => normalise_node(node).into(),
+            other => other,
+        },
+        predicate: normalise_node(quad.predicate),
+        object: match quad.object {
+            Term::NamedNode(node) => normalise_node(node).into(),
+            other => other,
+        },
+        graph_name: quad.graph_name,
+    }
+}
+
+fn normalise_node(node: NamedNode) -> NamedNode {
+    match node.as_str().strip_prefix(vocab::ns::BESLUITVORMING_LEGACY) {
+        Some(local) => NamedNode::new_unchecked(format!("{}{local}", vocab::ns::BESLUITVORMING)),
+        None => node,
+    }
+}
+
+/// Reads the records of a large N-Quads or TriG stream one at a time, so that memory holds one
+/// record, not the file. Each record's quads must be contiguous (as `agora generate` and
+/// `agora dump` write them); a graph or root that comes back later is an error, not a merge.
+pub struct RecordStream<R: Read> {
+    quads: ReaderQuadParser<R>,
+    source_name: String,
+    pending: Option<Quad>,
+    seen_graphs: HashSet<NamedOrBlankNode>,
+    seen_roots: HashSet<NamedNode>,
+    failed: bool,
+}
+
+impl<R: Read> RecordStream<R> {
+    /// Streams the records of `reader`, a dataset in `format` (N-Quads or TriG).
+    pub fn new(reader: R, format: RdfFormat, source_name: &str) -> Self {
+        Self {
+            quads: RdfParser::from_format(format).for_reader(reader),
+            source_name: source_name.to_owned(),
+            pending: None,
+            seen_graphs: HashSet::new(),
+            seen_roots: HashSet::new(),
+            failed: false,
+        }
+    }
+
+    fn next_quad(&mut self) -> Option<Result<Quad, IngestError>> {
+        if let Some(quad) = self.pending.take() {
+            return Some(Ok(quad));
+        }
+        let quad = self.quads.next()?;
+        Some(
+            quad.map(normalise_quad)
+                .map_err(|error| syntax_error(&self.source_name, error)),
+        )
+    }
+
+    fn next_record(&mut self) -> Option<Result<Record, IngestError>> {
+        let first = match self.next_quad()? {
+            Ok(quad) => quad,
+            Err(error) => return Some(Err(error)),
+        };
+        let graph = match &first.graph_name {
+            GraphName::NamedNode(node) => NamedOrBlankNode::from(node.clone()),
+            GraphName::BlankNode(node) => NamedOrBlankNode::from(node.clone()),
+            GraphName::DefaultGraph => {
+                return Some(Err(IngestError::TriplesInDefaultGraph {
+                    source_name: self.source_name.clone(),
+                    count: 1,
+                }))
+            }
+        };
+        if !self.seen_graphs.insert(graph.clone()) {
+            return Some(Err(self.record_error(
+                &graph,
+                format!("graph {graph} appears in two separate blocks; group each record's quads together"),
+            )));
+        }
+        let mut triples = vec![Triple::from(first)];
+        loop {
+            match self.next_quad() {
+                None => break,
+                Some(Err(error)) => return Some(Err(error)),
+                Some(Ok(quad)) => {
+                    let same = match (&quad.graph_name, &graph) {
+                        (GraphName::NamedNode(a), NamedOrBlankNode::NamedNode(b)) => a == b,
+                        (GraphName::BlankNode(a), NamedOrBlankNode::BlankNode(b)) => a == b,
+                        _ => false,
+                    };
+                    if !same {
+                        self.pending = Some(quad);
+                        break;
+                    }
+                    triples.push(Triple::from(quad));
+                }
+            }
+        }
+        let record = match Record::from_triples(triples) {
+            Ok(record) => record,
+            Err(error) => {
+                return Some(Err(IngestError::Record {
+                    source_name: self.source_name.clone(),
+                    graph: Some(graph.to_string()),
+                    error,
+                }))
+            }
+        };
+        if !self.seen_roots.insert(record.root().into_owned()) {
+            return Some(Err(self.record_error(
+                &graph,
+                format!("the record {} appears twice", record.root()),
+            )));
+        }
+        Some(Ok(record))
+    }
+
+    fn record_error(&self, graph: &NamedOrBlankNode, message: String) -> IngestError {
+        IngestError::Stream {
+            source_name: self.source_name.clone(),
+            graph: graph.to_string(),
+            message,
+        }
+    }
+}
+
+impl<R: Read> Iterator for RecordStream<R> {
+    type Item = Result<Record, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = self.next_record();
+        if matches!(next, Some(Err(_))) {
+            self.failed = true;
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MEETING: &str = r#"
+        @prefix besluit: <http://data.vlaanderen.be/ns/besluit#> .
+        @prefix bv: <http://data.vlaanderen.be/ns/besluitvorming#> .
+        <http://e/m> a besluit:Vergaderactiviteit .
+        <http://e/a> a bv:Agenda ; bv:isAgendaVoor <http://e/m> .
+    "#;
+
+    #[test]
+    fn legacy_besluitvorming_namespace_is_normalised() -> Result<(), IngestError> {
+        let records = parse_records(MEETING.as_bytes(), RdfFormat::Turtle, "test")?;
+        let agenda_type = records[0]
+            .triples()
+            .iter()
+            .find(|t| t.subject.to_string() == "<http://e/a>" && t.predicate == vocab::RDF_TYPE)
+            .map(|t| t.object.to_string());
+        assert_eq!(
+            agenda_type.as_deref(),
+            Some("<https://data.vlaanderen.be/ns/besluitvorming#Agenda>")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn syntax_errors_name_line_and_column() {
+        let error = parse_records(b"<http://e/a> <http://e/b> .\n", RdfFormat::Turtle, "f.ttl")
+            .unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with("f.ttl:1:"), "{message}");
+    }
+
+    #[test]
+    fn trig_graphs_are_records() -> Result<(), IngestError> {
+        let trig = r#"
+            @prefix besluit: <http://data.vlaanderen.be/ns/besluit#> .
+            <http://e/g1> { <http://e/m1> a besluit:Vergaderactiviteit . }
+            <http://e/g2> { <http://e/m2> a besluit:Vergaderactiviteit . }
+        "#;
+        let records = parse_records(trig.as_bytes(), RdfFormat::TriG, "t.trig")?;
+        assert_eq!(records.len(), 2);
+        Ok(())
+    }
+}

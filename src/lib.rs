@@ -1,0 +1,30 @@
+//! Agora: a linked-data registry of government decisions and public participation.
+//!
+//! Records (meetings, consultations, reports, proposals, ...) are RDF under the Flemish
+//! besluitvorming model plus Agora's participation extension. Each record lives in its own
+//! named graph of an Oxigraph store; a materialised default graph holds the published data.
+//!
+//! Modules, in reading order:
+//!
+//! - [`model`]: vocabulary constants and the record boundary (which triples form one record). No IO.
+//! - [`ingest`]: parses RDF files and bodies into [`model::Record`]s, normalising namespaces.
+//! - [`store`]: the only module that touches Oxigraph's store; record graphs, the public default
+//!   graph, reference data, query evaluation.
+//! - [`sparql`]: the SPARQL protocol without HTTP: request parameters, result formats, negotiation.
+//! - [`demo`]: the demo data and reference code lists embedded in the binary.
+//! - [`generate`]: deterministic synthetic data sets for benchmarks and tests.
+//! - [`web`]: the HTTP surface (axum): router, handlers, errors, templates.
+//! - [`app`]: binds the listener and runs the server until shutdown.
+//! - [`config`], [`cli`], [`telemetry`]: the edges: command line, subcommands, logging.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod generate;
+pub mod ingest;
+pub mod model;
+pub mod sparql;
+pub mod store;
+pub mod telemetry;
+pub mod web;

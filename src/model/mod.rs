@@ -1,0 +1,11 @@
+//! Agora's domain model: vocabulary constants, the record boundary and graph naming.
+//!
+//! Nothing here does IO. [`Record`] is the unit of storage: one root resource with the
+//! resources it owns, kept in its own named graph (see `ontology/README.md`).
+
+mod graphs;
+mod record;
+pub mod vocab;
+
+pub use graphs::{BaseIri, BaseIriError, GraphNames};
+pub use record::{Record, RecordError, RecordKind};

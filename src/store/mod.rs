@@ -1,0 +1,331 @@
+//! The store: the only module that touches Oxigraph's `Store`.
+//!
+//! Layout of the data (see ARCHITECTURE.md):
+//!
+//! - each record lives in its own named graph (`GraphNames::record_graph`);
+//! - code lists and the ontology live in the reference graph;
+//! - the system graph says which graph holds which record root, of what kind, changed when;
+//! - the **default graph is the published data**: the union of every public graph (records and
+//!   reference data), materialised. Queries on the default graph therefore cost what they cost
+//!   on a single plain graph, however many records there are; the price is that each published
+//!   triple is stored twice, and that a write must keep the copy exact. A triple leaves the
+//!   default graph only when no other public graph still states it.
+//!
+//! Invariant: all writes go through one mutex (`write_lock`). Oxigraph's RocksDB backend does not
+//! detect every write-write conflict, and keeping the default graph exact needs a consistent view
+//! of the other graphs, so writes are serialised here rather than trusted to the backend.
+
+mod query;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use oxigraph::model::{
+    GraphName, GraphNameRef, Literal, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, Triple,
+};
+use oxigraph::store::{StorageError, Transaction};
+
+use crate::model::{vocab, BaseIri, GraphNames, Record, RecordKind};
+
+pub use query::{parse_query, query_form, QueryError, QueryOptions, ResultFormat, Row, Rows};
+
+/// A cheap, cloneable handle on the store. `Send + Sync`.
+#[derive(Clone)]
+pub struct Store {
+    inner: oxigraph::store::Store,
+    names: Arc<GraphNames>,
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another process holds the data folder.
+    #[error(
+        "the data folder {path} is in use by another Agora process (a running `agora serve`?): \
+         stop that process first, or send the data through its HTTP API"
+    )]
+    Locked {
+        /// The data folder.
+        path: PathBuf,
+    },
+    /// The storage backend failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The write lock was poisoned by a panic in another writer.
+    #[error("the store's write lock is poisoned by an earlier panic; restart Agora")]
+    Poisoned,
+}
+
+/// What a record write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PutOutcome {
+    /// The record did not exist.
+    Created,
+    /// The record existed with other content and was replaced.
+    Replaced,
+    /// The record existed with exactly this content; nothing was written.
+    Unchanged,
+}
+
+impl Store {
+    /// Opens (or creates) the on-disk store in `path`.
+    pub fn open(path: &Path, base: &BaseIri) -> Result<Self, StoreError> {
+        let inner = oxigraph::store::Store::open(path).map_err(|error| {
+            if error.to_string().to_ascii_lowercase().contains("lock") {
+                StoreError::Locked {
+                    path: path.to_owned(),
+                }
+            } else {
+                StoreError::Storage(error)
+            }
+        })?;
+        Ok(Self::from_inner(inner, base))
+    }
+
+    /// A fresh in-memory store, for tests and `agora serve --memory`.
+    pub fn in_memory(base: &BaseIri) -> Result<Self, StoreError> {
+        Ok(Self::from_inner(oxigraph::store::Store::new()?, base))
+    }
+
+    fn from_inner(inner: oxigraph::store::Store, base: &BaseIri) -> Self {
+        Self {
+            inner,
+            names: Arc::new(GraphNames::new(base)),
+            write_lock: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// The names of this store's graphs.
+    pub fn graph_names(&self) -> &GraphNames {
+        &self.names
+    }
+
+    /// Whether the store holds no quad at all.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.inner.is_empty()?)
+    }
+
+    /// How many records the store holds.
+    pub fn record_count(&self) -> Result<usize, StoreError> {
+        let mut count = 0;
+        for quad in self.inner.quads_for_pattern(
+            None,
+            Some(vocab::FOAF_PRIMARY_TOPIC),
+            None,
+            Some(self.names.system().into()),
+        ) {
+            quad?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// How many triples the published default graph holds.
+    pub fn published_triple_count(&self) -> Result<usize, StoreError> {
+        let mut count = 0;
+        for quad in self
+            .inner
+            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+        {
+            quad?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Writes records in one transaction: each replaces its record graph, and the published
+    /// default graph follows. Either every record is written or none is.
+    pub fn put_records(&self, records: &[Record]) -> Result<Vec<PutOutcome>, StoreError> {
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let now = Literal::from(oxsdatatypes::DateTime::now());
+        let mut transaction = self.inner.start_transaction()?;
+        let mut outcomes = Vec::with_capacity(records.len());
+        for record in records {
+            let graph = self.names.record_graph(record.root());
+            let outcome = replace_graph(
+                &mut transaction,
+                &self.names,
+                graph.as_ref(),
+                record.triples(),
+            )?;
+            if outcome != PutOutcome::Unchanged {
+                self.describe_record(&mut transaction, graph.as_ref(), record, &now)?;
+            }
+            outcomes.push(outcome);
+        }
+        transaction.commit()?;
+        Ok(outcomes)
+    }
+
+    /// Replaces the reference-data graph (code lists, ontology) with `triples`.
+    pub fn put_reference_data(&self, triples: &[Triple]) -> Result<PutOutcome, StoreError> {
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let mut transaction = self.inner.start_transaction()?;
+        let outcome = replace_graph(
+            &mut transaction,
+            &self.names,
+            self.names.reference(),
+            triples,
+        )?;
+        transaction.commit()?;
+        Ok(outcome)
+    }
+
+    /// Loads records with Oxigraph's bulk loader: fast, not transactional, and only correct on
+    /// records that are not in the store yet (it adds, it does not replace). The caller checks
+    /// that the store is empty. Returns the number of records loaded.
+    pub fn bulk_load<E>(
+        &self,
+        records: impl Iterator<Item = Result<Record, E>>,
+        on_progress: impl Fn(u64) + Send + Sync + 'static,
+    ) -> Result<u64, BulkLoadError<E>>
+    where
+        E: std::error::Error + 'static,
+    {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| BulkLoadError::Store(StoreError::Poisoned))?;
+        let now = Literal::from(oxsdatatypes::DateTime::now());
+        let mut count = 0;
+        let names = Arc::clone(&self.names);
+        let quads = records.flat_map(|record| -> Vec<Result<Quad, BulkLoadError<E>>> {
+            let record = match record {
+                Ok(record) => record,
+                Err(error) => return vec![Err(BulkLoadError::Input(error))],
+            };
+            count += 1;
+            let graph = names.record_graph(record.root());
+            let mut quads = Vec::with_capacity(record.triples().len() * 2 + 3);
+            for triple in record.triples() {
+                quads.push(Ok(triple.clone().in_graph(graph.clone())));
+                quads.push(Ok(triple.clone().in_graph(GraphName::DefaultGraph)));
+            }
+            for triple in record_description(graph.as_ref(), &record, &now) {
+                quads.push(Ok(triple.in_graph(names.system().into_owned())));
+            }
+            quads
+        });
+        let mut loader = self.inner.bulk_loader().on_progress(on_progress);
+        loader.load_ok_quads::<BulkLoadError<E>, BulkLoadError<E>>(quads)?;
+        loader.commit().map_err(StoreError::from)?;
+        Ok(count)
+    }
+
+    /// Flushes and compacts the on-disk store (after a bulk load).
+    pub fn optimize(&self) -> Result<(), StoreError> {
+        self.inner.flush()?;
+        self.inner.optimize()?;
+        Ok(())
+    }
+
+    fn describe_record(
+        &self,
+        transaction: &mut Transaction<'_>,
+        graph: NamedNodeRef<'_>,
+        record: &Record,
+        now: &Literal,
+    ) -> Result<(), StoreError> {
+        let system = self.names.system();
+        let old: Vec<Quad> = transaction
+            .quads_for_pattern(Some(graph.into()), None, None, Some(system.into()))
+            .collect::<Result<_, _>>()?;
+        for quad in &old {
+            transaction.remove(quad);
+        }
+        for triple in record_description(graph, record, now) {
+            transaction.insert(triple.as_ref().in_graph(system));
+        }
+        Ok(())
+    }
+}
+
+/// Why a bulk load stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BulkLoadError<E> {
+    /// The input failed.
+    #[error(transparent)]
+    Input(E),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<E> From<StorageError> for BulkLoadError<E> {
+    fn from(error: StorageError) -> Self {
+        Self::Store(error.into())
+    }
+}
+
+/// The system-graph description of a record graph.
+fn record_description(graph: NamedNodeRef<'_>, record: &Record, now: &Literal) -> [Triple; 3] {
+    let kind: RecordKind = record.kind();
+    [
+        Triple::new(graph, vocab::FOAF_PRIMARY_TOPIC, record.root()),
+        Triple::new(graph, vocab::DCT_TYPE, kind.class()),
+        Triple::new(graph, vocab::DCT_MODIFIED, now.clone()),
+    ]
+}
+
+/// Makes `graph` hold exactly `triples`, keeping the default graph the union of public graphs.
+fn replace_graph(
+    transaction: &mut Transaction<'_>,
+    names: &GraphNames,
+    graph: NamedNodeRef<'_>,
+    triples: &[Triple],
+) -> Result<PutOutcome, StoreError> {
+    let old: HashSet<Triple> = transaction
+        .quads_for_pattern(None, None, None, Some(graph.into()))
+        .map(|quad| quad.map(Triple::from))
+        .collect::<Result<_, _>>()?;
+    let new: HashSet<&Triple> = triples.iter().collect();
+    if old.len() == new.len() && new.iter().all(|triple| old.contains(*triple)) {
+        return Ok(PutOutcome::Unchanged);
+    }
+    let public = names.is_public(graph);
+    for triple in old.iter().filter(|triple| !new.contains(triple)) {
+        transaction.remove(triple.as_ref().in_graph(graph));
+        if public && !stated_in_other_public_graph(transaction, names, triple, graph)? {
+            transaction.remove(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
+        }
+    }
+    for triple in new.iter().filter(|triple| !old.contains(**triple)) {
+        transaction.insert(triple.as_ref().in_graph(graph));
+        if public {
+            transaction.insert(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
+        }
+    }
+    Ok(if old.is_empty() {
+        PutOutcome::Created
+    } else {
+        PutOutcome::Replaced
+    })
+}
+
+fn stated_in_other_public_graph(
+    transaction: &Transaction<'_>,
+    names: &GraphNames,
+    triple: &Triple,
+    except: NamedNodeRef<'_>,
+) -> Result<bool, StoreError> {
+    let subject: NamedOrBlankNodeRef<'_> = triple.subject.as_ref();
+    let object = Term::as_ref(&triple.object);
+    for quad in
+        transaction.quads_for_pattern(Some(subject), Some(triple.predicate.as_ref()), Some(object), None)
+    {
+        let quad = quad?;
+        if let GraphName::NamedNode(other) = &quad.graph_name {
+            if other.as_ref() != except && names.is_public(other.as_ref()) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests;
+

@@ -1,0 +1,245 @@
+//! SPARQL evaluation over the store, serialised inside the same (blocking) call.
+//!
+//! Oxigraph's result iterators are not `Send`, so a query is evaluated and written out in one
+//! synchronous call on a blocking thread; callers hand in a `Write` (for the HTTP endpoint, one
+//! that forwards chunks to the response body) and get it back when the results are complete.
+
+use std::io::Write;
+
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use spargebra::SparqlSyntaxError;
+
+use crate::model::vocab;
+use crate::store::Store;
+
+/// How a query is evaluated.
+#[derive(Clone, Default)]
+pub struct QueryOptions {
+    /// The protocol's `default-graph-uri` values. When this or `named_graphs` is set, the
+    /// dataset is exactly what they name; otherwise it is the published default graph plus
+    /// every named graph.
+    pub default_graphs: Option<Vec<NamedNode>>,
+    /// The protocol's `named-graph-uri` values.
+    pub named_graphs: Option<Vec<NamedNode>>,
+    /// Stops the evaluation when cancelled (time limit, client gone).
+    pub cancellation: CancellationToken,
+}
+
+/// The serialisation of a query's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultFormat {
+    /// For SELECT and ASK.
+    Results(QueryResultsFormat),
+    /// For CONSTRUCT and DESCRIBE.
+    Graph(RdfFormat),
+}
+
+/// Why a query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The query text does not parse.
+    #[error(transparent)]
+    Syntax(#[from] SparqlSyntaxError),
+    /// The query ran out of time or was cancelled.
+    #[error("the query was cancelled: it ran longer than the time limit")]
+    Cancelled,
+    /// The results could not be written (the client went away).
+    #[error("writing the results failed: {0}")]
+    Io(#[from] std::io::Error),
+    /// The results format does not fit the query form.
+    #[error("a {form} query cannot be serialised as {format}")]
+    FormatMismatch {
+        /// The query form.
+        form: &'static str,
+        /// The format asked for.
+        format: String,
+    },
+    /// Evaluation failed.
+    #[error(transparent)]
+    Evaluation(QueryEvaluationError),
+}
+
+impl From<QueryEvaluationError> for QueryError {
+    fn from(error: QueryEvaluationError) -> Self {
+        match error {
+            QueryEvaluationError::Cancelled => Self::Cancelled,
+            other => Self::Evaluation(other),
+        }
+    }
+}
+
+/// The solutions of a SELECT query, owned and `Send`.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    variables: Vec<String>,
+    rows: Vec<Vec<Option<Term>>>,
+}
+
+impl Rows {
+    /// The projected variable names, without `?`.
+    pub fn variables(&self) -> &[String] {
+        &self.variables
+    }
+
+    /// Iterates over the solutions as `(variable, value)` lookups.
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|values| Row {
+            variables: &self.variables,
+            values,
+        })
+    }
+
+    /// How many solutions.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether there is no solution.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// One solution of [`Rows`].
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    variables: &'a [String],
+    values: &'a [Option<Term>],
+}
+
+impl<'a> Row<'a> {
+    /// The value bound to `variable`, if any.
+    pub fn get(&self, variable: &str) -> Option<&'a Term> {
+        let index = self.variables.iter().position(|v| v == variable)?;
+        self.values.get(index)?.as_ref()
+    }
+
+    /// The lexical value bound to `variable` (IRI or literal value), if any.
+    pub fn str(&self, variable: &str) -> Option<&'a str> {
+        match self.get(variable)? {
+            Term::NamedNode(node) => Some(node.as_str()),
+            Term::Literal(literal) => Some(literal.value()),
+            Term::BlankNode(node) => Some(node.as_str()),
+            #[allow(unreachable_patterns)]
+            _ => None,
+        }
+    }
+}
+
+/// Parses a SPARQL query (used by the protocol layer to pick a format before evaluating).
+pub fn parse_query(query: &str) -> Result<spargebra::Query, SparqlSyntaxError> {
+    spargebra::SparqlParser::new().parse_query(query)
+}
+
+impl Store {
+    /// Evaluates `query` and writes its results to `writer` in `format`.
+    pub fn evaluate<W: Write>(
+        &self,
+        query: spargebra::Query,
+        options: QueryOptions,
+        format: ResultFormat,
+        writer: W,
+    ) -> Result<W, QueryError> {
+        let form = query_form(&query);
+        // Oxigraph is built without its `http-client` feature, so SERVICE has no handler and
+        // fails: the public endpoint never makes outgoing requests.
+        let mut prepared = SparqlEvaluator::new()
+            .with_cancellation_token(options.cancellation)
+            .for_query(query);
+        if options.default_graphs.is_some() || options.named_graphs.is_some() {
+            let dataset = prepared.dataset_mut();
+            dataset.set_default_graph(
+                options
+                    .default_graphs
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(GraphName::from)
+                    .collect(),
+            );
+            dataset.set_available_named_graphs(
+                options
+                    .named_graphs
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(NamedOrBlankNode::from)
+                    .collect(),
+            );
+        }
+        let results = prepared.on_store(&self.inner).execute()?;
+        let mismatch = |format: String| QueryError::FormatMismatch { form, format };
+        match (results, format) {
+            (QueryResults::Solutions(solutions), ResultFormat::Results(format)) => {
+                let mut serializer = QueryResultsSerializer::from_format(format)
+                    .serialize_solutions_to_writer(writer, solutions.variables().to_vec())?;
+                for solution in solutions {
+                    serializer.serialize(&solution?)?;
+                }
+                Ok(serializer.finish()?)
+            }
+            (QueryResults::Boolean(value), ResultFormat::Results(format)) => {
+                Ok(QueryResultsSerializer::from_format(format)
+                    .serialize_boolean_to_writer(writer, value)?)
+            }
+            (QueryResults::Graph(triples), ResultFormat::Graph(format)) => {
+                let mut serializer = RdfSerializer::from_format(format);
+                for (prefix, namespace) in vocab::ns::PREFIXES {
+                    serializer = serializer
+                        .with_prefix(*prefix, *namespace)
+                        .expect("the built-in prefixes are valid IRIs");
+                }
+                let mut serializer = serializer.for_writer(writer);
+                for triple in triples {
+                    serializer.serialize_triple(&triple?)?;
+                }
+                Ok(serializer.finish()?)
+            }
+            (_, ResultFormat::Results(format)) => Err(mismatch(format.name().to_owned())),
+            (_, ResultFormat::Graph(format)) => Err(mismatch(format.name().to_owned())),
+        }
+    }
+
+    /// Runs a SELECT query for Agora's own use (pages) and collects the solutions.
+    pub fn select(&self, query: &str, cancellation: CancellationToken) -> Result<Rows, QueryError> {
+        let query = parse_query(query)?;
+        let results = SparqlEvaluator::new()
+            .with_cancellation_token(cancellation)
+            .for_query(query)
+            .on_store(&self.inner)
+            .execute()?;
+        let QueryResults::Solutions(solutions) = results else {
+            return Err(QueryError::FormatMismatch {
+                form: "non-SELECT",
+                format: "rows".to_owned(),
+            });
+        };
+        let variables: Vec<String> = solutions
+            .variables()
+            .iter()
+            .map(|v| v.as_str().to_owned())
+            .collect();
+        let mut rows = Vec::new();
+        for solution in solutions {
+            let solution = solution?;
+            rows.push(
+                variables
+                    .iter()
+                    .map(|v| solution.get(v.as_str()).cloned())
+                    .collect(),
+            );
+        }
+        Ok(Rows { variables, rows })
+    }
+}
+
+/// The name of a query's form, for messages.
+pub fn query_form(query: &spargebra::Query) -> &'static str {
+    match query {
+        spargebra::Query::Select { .. } => "SELECT",
+        spargebra::Query::Construct { .. } => "CONSTRUCT",
+        spargebra::Query::Describe { .. } => "DESCRIBE",
+        spargebra::Query::Ask { .. } => "ASK",
+    }
+}

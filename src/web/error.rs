@@ -1,0 +1,130 @@
+//! One error type for every HTTP answer that is not a success.
+//!
+//! Client mistakes get their status and a message saying what was wrong and how to fix it.
+//! Internal failures are logged once, inside the request's span, and the client gets a generic
+//! message: no paths, no causes, no stack traces.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use oxigraph::sparql::QueryEvaluationError;
+
+use crate::sparql::ProtocolError;
+use crate::store::{QueryError, StoreError};
+
+/// Seconds a client is asked to wait after a 503.
+const RETRY_AFTER_SECONDS: &str = "2";
+
+/// An HTTP error answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the request or the query in it is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 403: the operation is not allowed here.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: nothing at this address.
+    #[error("{0}")]
+    NotFound(String),
+    /// 406: no acceptable representation.
+    #[error("none of the media types in the Accept header can be sent; available: {available}")]
+    NotAcceptable {
+        /// What can be sent.
+        available: String,
+    },
+    /// 413: the body is larger than the configured limit.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit.
+        limit: usize,
+    },
+    /// 415: the body's media type is not understood.
+    #[error("unsupported content type {given:?}; send one of: {accepted}")]
+    UnsupportedMediaType {
+        /// The `Content-Type` given.
+        given: String,
+        /// What is accepted.
+        accepted: &'static str,
+    },
+    /// 503: the query ran out of time, or too many are running.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: something failed inside Agora.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// The status code of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+        let mut response = (status, format!("{self}\n")).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
+        response
+    }
+}
+
+impl From<ProtocolError> for ApiError {
+    fn from(error: ProtocolError) -> Self {
+        match error {
+            ProtocolError::UpdateRefused => Self::Forbidden(error.to_string()),
+            other => Self::BadRequest(other.to_string()),
+        }
+    }
+}
+
+impl From<QueryError> for ApiError {
+    fn from(error: QueryError) -> Self {
+        match error {
+            QueryError::Syntax(error) => Self::BadRequest(format!("the query does not parse: {error}")),
+            QueryError::Cancelled => Self::Unavailable(error.to_string()),
+            QueryError::FormatMismatch { .. } => Self::BadRequest(error.to_string()),
+            QueryError::Evaluation(
+                QueryEvaluationError::Service(_)
+                | QueryEvaluationError::UnsupportedService(_)
+                | QueryEvaluationError::UnboundService
+                | QueryEvaluationError::InvalidServiceName(_)
+                | QueryEvaluationError::UnsupportedCustomFunction(_)
+                | QueryEvaluationError::UnsupportedCustomFunctionArity { .. },
+            ) => Self::BadRequest(format!(
+                "the query cannot be evaluated here: {error} (SERVICE calls to other endpoints are disabled)"
+            )),
+            QueryError::Io(_) | QueryError::Evaluation(_) => Self::Internal(error.into()),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::Internal(error.into())
+    }
+}

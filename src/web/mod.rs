@@ -1,0 +1,137 @@
+//! The HTTP surface. Only this module knows axum, HTTP status codes and templates.
+//!
+//! Each resource module exposes `router()`; [`app`] merges them with the shared layers
+//! (tracing, security headers) and tests reuse it.
+
+mod error;
+mod negotiate;
+mod pages;
+mod sparql;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue, Method};
+use axum::Router;
+use tera::Tera;
+use tokio::sync::Semaphore;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::ServeConfig;
+use crate::store::Store;
+
+pub use error::ApiError;
+
+/// Everything a handler needs, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Store,
+    /// The compiled page templates.
+    pub templates: Arc<Tera>,
+    /// The validated configuration.
+    pub config: Arc<ServeConfig>,
+    /// Evaluation slots of `/sparql`: at most `max_concurrent_queries` queries run at once.
+    pub query_slots: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// Builds the state; fails only if a built-in template does not compile (a test guards it).
+    pub fn new(store: Store, config: ServeConfig) -> Result<Self, tera::Error> {
+        Ok(Self {
+            store,
+            templates: Arc::new(templates()?),
+            query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// The page templates, compiled into the binary. Names ending in `.html` are auto-escaped.
+pub fn templates() -> Result<Tera, tera::Error> {
+    let mut tera = Tera::default();
+    tera.add_raw_templates([
+        ("base.html", include_str!("templates/base.html")),
+        ("home.html", include_str!("templates/home.html")),
+        ("resource.html", include_str!("templates/resource.html")),
+        ("sparql.html", include_str!("templates/sparql.html")),
+        ("error.html", include_str!("templates/error.html")),
+    ])?;
+    tera.set_escape_fn(escape_html);
+    Ok(tera)
+}
+
+/// Escapes text for HTML element content and quoted attribute values: the five characters that
+/// can end a text run or a quoted attribute (what MarkupSafe and Askama escape). Tera's default
+/// also escapes `/`, which makes every link in the page source unreadable for no safety gain.
+pub fn escape_html(input: &str) -> String {
+    let mut output = String::with_capacity(input.len());
+    for character in input.chars() {
+        match character {
+            '&' => output.push_str("&amp;"),
+            '<' => output.push_str("&lt;"),
+            '>' => output.push_str("&gt;"),
+            '"' => output.push_str("&quot;"),
+            '\'' => output.push_str("&#x27;"),
+            other => output.push(other),
+        }
+    }
+    output
+}
+
+/// The whole application: every route and layer.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(sparql::router())
+        .fallback(not_found)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(
+            // Browser clients (Comunica, YASGUI, notebooks) query from other origins; everything
+            // served so far is public and read-only.
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::POST, Method::HEAD])
+                .allow_headers([header::ACCEPT, header::CONTENT_TYPE]),
+        )
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::NotFound(
+        "nothing here; start at / or query the data at /sparql".to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() -> Result<(), tera::Error> {
+        templates().map(|_| ())
+    }
+
+    #[test]
+    fn markup_is_escaped_and_slashes_are_not() {
+        assert_eq!(
+            escape_html(r#"<a href="/x?a=1&b='2'">"#),
+            "&lt;a href=&quot;/x?a=1&amp;b=&#x27;2&#x27;&quot;&gt;"
+        );
+    }
+}

@@ -1,0 +1,400 @@
+//! Pages for people: the home page and a generic page for any resource, which also serves the
+//! resource's RDF by content negotiation (so that every `{base}/id/...` URI dereferences).
+
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use oxigraph::model::{NamedNode, Term};
+use oxigraph::sparql::CancellationToken;
+use serde::Serialize;
+
+use crate::sparql::GRAPH_OFFERS;
+use crate::store::{parse_query, QueryOptions, Rows, Store};
+use crate::web::error::ApiError;
+use crate::web::{negotiate, AppState};
+
+const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/home-open-consultations.rq");
+const HOME_LATEST_MEETINGS: &str = include_str!("../../queries/home-latest-meetings.rq");
+const RESOURCE_PROPERTIES: &str = include_str!("../../queries/resource-properties.rq");
+const RESOURCE_INCOMING: &str = include_str!("../../queries/resource-incoming.rq");
+
+/// The routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/id/{*path}", get(local_resource))
+        .route("/resource", get(any_resource))
+}
+
+#[derive(Serialize)]
+struct ConsultationCard {
+    href: String,
+    title: String,
+    closes: String,
+    closes_display: String,
+    organiser: Option<String>,
+    level: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MeetingCard {
+    href: String,
+    title: String,
+    start: String,
+    start_display: String,
+    kind: Option<String>,
+    items: String,
+}
+
+#[tracing::instrument(skip_all)]
+async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+    let (consultations, meetings) = run_selects(
+        &state,
+        vec![HOME_OPEN_CONSULTATIONS.to_owned(), HOME_LATEST_MEETINGS.to_owned()],
+    )
+    .await?
+    .into_iter()
+    .collect_tuple();
+    let base = state.config.base_iri.as_str();
+    let consultations: Vec<ConsultationCard> = consultations
+        .iter()
+        .map(|row| ConsultationCard {
+            href: href(base, row.str("consultation").unwrap_or_default()),
+            title: row.str("title").unwrap_or("(zonder titel)").to_owned(),
+            closes: row.str("closes").unwrap_or_default().to_owned(),
+            closes_display: dutch_date(row.str("closes").unwrap_or_default()),
+            organiser: row.str("organiser").map(str::to_owned),
+            level: row.str("level").map(str::to_owned),
+        })
+        .collect();
+    let meetings: Vec<MeetingCard> = meetings
+        .iter()
+        .map(|row| {
+            let start = row.str("start").unwrap_or_default();
+            MeetingCard {
+                href: href(base, row.str("meeting").unwrap_or_default()),
+                title: row
+                    .str("title")
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("Vergadering van {}", dutch_date(start))),
+                start: start.to_owned(),
+                start_display: dutch_date(start),
+                kind: row.str("kind").map(str::to_owned),
+                items: row.str("items").unwrap_or("0").to_owned(),
+            }
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("consultations", &consultations);
+    context.insert("meetings", &meetings);
+    render(&state, "home.html", &context)
+}
+
+/// `?format=` on a resource URI, for links that cannot set `Accept`.
+#[derive(serde::Deserialize)]
+struct ResourceParams {
+    uri: Option<String>,
+    format: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(path = %path))]
+async fn local_resource(
+    State(state): State<AppState>,
+    Path(path): Path<String>,
+    Query(params): Query<ResourceParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let iri = format!("{}/id/{path}", state.config.base_iri.as_str());
+    resource(state, &iri, params.format.as_deref(), &headers).await
+}
+
+#[tracing::instrument(skip_all)]
+async fn any_resource(
+    State(state): State<AppState>,
+    Query(params): Query<ResourceParams>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Some(iri) = params.uri.as_deref() else {
+        return Err(ApiError::BadRequest(
+            "give the resource as ?uri=<absolute IRI>".to_owned(),
+        ));
+    };
+    resource(state, iri, params.format.as_deref(), &headers).await
+}
+
+#[derive(Serialize)]
+struct PropertyRow {
+    property: String,
+    property_short: String,
+    display: String,
+    href: Option<String>,
+}
+
+async fn resource(
+    state: AppState,
+    iri: &str,
+    format: Option<&str>,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    let node = NamedNode::new(iri)
+        .map_err(|_| ApiError::BadRequest(format!("{iri:?} is not an absolute IRI")))?;
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let wants_html = match format {
+        Some("html") => true,
+        Some(_) => false,
+        None => negotiate::prefers_html(accept),
+    };
+    let subject = format!("<{}>", node.as_str());
+    let mut selects = run_selects(
+        &state,
+        vec![
+            RESOURCE_PROPERTIES.replace("?resource", &subject),
+            RESOURCE_INCOMING.replace("?resource", &subject),
+        ],
+    )
+    .await?
+    .into_iter();
+    let properties = selects.next().unwrap_or_default();
+    let incoming = selects.next().unwrap_or_default();
+    if properties.is_empty() && incoming.is_empty() {
+        return Err(ApiError::NotFound(format!(
+            "no published resource has the URI {iri}"
+        )));
+    }
+    if !wants_html {
+        return rdf_description(&state, &node, format, accept).await;
+    }
+    let base = state.config.base_iri.as_str();
+    let label = properties
+        .iter()
+        .find(|row| {
+            matches!(
+                row.str("property"),
+                Some(
+                    "http://purl.org/dc/terms/title"
+                        | "http://www.w3.org/2004/02/skos/core#prefLabel"
+                        | "http://www.w3.org/2000/01/rdf-schema#label"
+                )
+            )
+        })
+        .and_then(|row| row.str("value"))
+        .unwrap_or(iri)
+        .to_owned();
+    let rows: Vec<PropertyRow> = properties
+        .iter()
+        .map(|row| {
+            let property = row.str("property").unwrap_or_default();
+            let (display, link) = display_term(base, row.get("value"), row.str("valueLabel"));
+            PropertyRow {
+                property: property.to_owned(),
+                property_short: short_iri(property),
+                display,
+                href: link,
+            }
+        })
+        .collect();
+    let incoming_rows: Vec<PropertyRow> = incoming
+        .iter()
+        .map(|row| {
+            let property = row.str("property").unwrap_or_default();
+            let (display, link) = display_term(base, row.get("subject"), row.str("subjectLabel"));
+            PropertyRow {
+                property: property.to_owned(),
+                property_short: short_iri(property),
+                display,
+                href: link,
+            }
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("iri", iri);
+    context.insert("label", &label);
+    context.insert("self_href", &href(base, iri));
+    context.insert("properties", &rows);
+    context.insert("incoming", &incoming_rows);
+    let mut response = render(&state, "resource.html", &context)?.into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+async fn rdf_description(
+    state: &AppState,
+    node: &NamedNode,
+    format: Option<&str>,
+    accept: Option<&str>,
+) -> Result<Response, ApiError> {
+    let offer = match format {
+        Some("turtle" | "ttl") => GRAPH_OFFERS[0],
+        Some("ntriples" | "nt") => GRAPH_OFFERS[1],
+        Some("jsonld" | "json-ld") => GRAPH_OFFERS[2],
+        Some("rdfxml" | "xml") => GRAPH_OFFERS[3],
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "unknown format {other:?}; use html, turtle, ntriples, jsonld or rdfxml"
+            )))
+        }
+        None => {
+            let media: Vec<Vec<&str>> = GRAPH_OFFERS
+                .iter()
+                .map(|o| std::iter::once(o.media_type).chain(o.aliases.iter().copied()).collect())
+                .collect();
+            let slices: Vec<&[&str]> = media.iter().map(Vec::as_slice).collect();
+            let index = negotiate::choose(accept, &slices).ok_or_else(|| ApiError::NotAcceptable {
+                available: "text/html, text/turtle, application/n-triples, application/ld+json, application/rdf+xml".to_owned(),
+            })?;
+            GRAPH_OFFERS[index]
+        }
+    };
+    let query = parse_query(&format!("DESCRIBE <{}>", node.as_str())).map_err(|e| ApiError::Internal(e.into()))?;
+    let store = state.store.clone();
+    let cancellation = timed_cancellation(state);
+    let bytes = tokio::task::spawn_blocking(move || {
+        store.evaluate(
+            query,
+            QueryOptions {
+                cancellation,
+                ..QueryOptions::default()
+            },
+            offer.format,
+            Vec::new(),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(offer.media_type));
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// A cancellation token that fires at the configured query time limit.
+fn timed_cancellation(state: &AppState) -> CancellationToken {
+    let cancellation = CancellationToken::new();
+    let limit = state.config.query_timeout;
+    let token = cancellation.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(limit).await;
+        token.cancel();
+    });
+    cancellation
+}
+
+/// Runs Agora's own SELECT queries on the blocking pool, under the query time limit.
+async fn run_selects(state: &AppState, queries: Vec<String>) -> Result<Vec<Rows>, ApiError> {
+    let store: Store = state.store.clone();
+    let cancellation = timed_cancellation(state);
+    let rows = tokio::task::spawn_blocking(move || {
+        queries
+            .iter()
+            .map(|query| store.select(query, cancellation.clone()))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    Ok(rows)
+}
+
+trait CollectTuple {
+    fn collect_tuple(self) -> (Rows, Rows);
+}
+
+impl<I: Iterator<Item = Rows>> CollectTuple for I {
+    fn collect_tuple(mut self) -> (Rows, Rows) {
+        (self.next().unwrap_or_default(), self.next().unwrap_or_default())
+    }
+}
+
+/// Renders a template into a page.
+pub fn render(state: &AppState, template: &str, context: &tera::Context) -> Result<Html<String>, ApiError> {
+    state
+        .templates
+        .render(template, context)
+        .map(Html)
+        .map_err(|error| ApiError::Internal(anyhow::Error::new(error).context(format!("while rendering {template}"))))
+}
+
+/// Where a page links to for `iri`: a local path under this instance, or `/resource?uri=`.
+pub fn href(base: &str, iri: &str) -> String {
+    match iri.strip_prefix(base) {
+        Some(path) if path.starts_with("/id/") => path.to_owned(),
+        _ => format!(
+            "/resource?uri={}",
+            form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+        ),
+    }
+}
+
+fn display_term(base: &str, term: Option<&Term>, label: Option<&str>) -> (String, Option<String>) {
+    match term {
+        Some(Term::NamedNode(node)) => (
+            label.map_or_else(|| node.as_str().to_owned(), str::to_owned),
+            Some(href(base, node.as_str())),
+        ),
+        Some(Term::Literal(literal)) => {
+            let text = match literal.language() {
+                Some(language) => format!("{} ({language})", literal.value()),
+                None => literal.value().to_owned(),
+            };
+            (text, None)
+        }
+        Some(other) => (other.to_string(), None),
+        None => (String::new(), None),
+    }
+}
+
+/// `prefix:local` for the known namespaces, else the IRI.
+fn short_iri(iri: &str) -> String {
+    for (prefix, namespace) in crate::model::vocab::ns::PREFIXES {
+        if let Some(local) = iri.strip_prefix(namespace) {
+            return format!("{prefix}:{local}");
+        }
+    }
+    iri.to_owned()
+}
+
+const DUTCH_MONTHS: [&str; 12] = [
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december",
+];
+
+/// `2026-10-02T10:00:00+02:00` as `2 oktober 2026`; anything else unchanged.
+pub fn dutch_date(value: &str) -> String {
+    let date = value.get(..10).unwrap_or(value);
+    let mut parts = date.split('-');
+    let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
+        return value.to_owned();
+    };
+    match (month.parse::<usize>(), day.parse::<u32>()) {
+        (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", DUTCH_MONTHS[month - 1]),
+        _ => value.to_owned(),
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_in_dutch() {
+        assert_eq!(dutch_date("2026-10-02T10:00:00+02:00"), "2 oktober 2026");
+        assert_eq!(dutch_date("2026-12-31"), "31 december 2026");
+        assert_eq!(dutch_date("soon"), "soon");
+    }
+
+    #[test]
+    fn local_uris_link_locally_and_foreign_ones_through_resource() {
+        let base = "https://agora.vlaanderen.be";
+        assert_eq!(href(base, "https://agora.vlaanderen.be/id/x/1"), "/id/x/1");
+        assert_eq!(
+            href(base, "http://themis.vlaanderen.be/id/x/1"),
+            "/resource?uri=http%3A%2F%2Fthemis.vlaanderen.be%2Fid%2Fx%2F1"
+        );
+    }
+}

@@ -1,0 +1,323 @@
+//! `/sparql`: the read-only SPARQL 1.1 Protocol endpoint.
+//!
+//! A query is parsed and its result format negotiated before anything runs, so those mistakes
+//! get a clean 400 or 406. Evaluation then runs on the blocking pool under a time limit and a
+//! bound on concurrent queries, writing chunks into a channel that is the response body: a large
+//! result streams out instead of piling up in memory, and a client that goes away stops the
+//! evaluation (the next chunk cannot be sent).
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use oxigraph::sparql::CancellationToken;
+use tokio::sync::mpsc;
+
+use crate::sparql::{offers, ProtocolRequest, GRAPH_OFFERS, RESULT_OFFERS};
+use crate::store::{parse_query, QueryError, QueryOptions, ResultFormat};
+use crate::web::error::ApiError;
+use crate::web::{negotiate, AppState};
+
+/// Size of the chunks the response body is sent in.
+const CHUNK_BYTES: usize = 64 * 1024;
+/// Chunks buffered between the evaluating thread and the socket: bounds memory per query.
+const CHUNKS_IN_FLIGHT: usize = 4;
+/// How long a query waits for an evaluation slot before the endpoint answers 503.
+const SLOT_WAIT: Duration = Duration::from_secs(2);
+
+/// The routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/sparql", get(query).post(query))
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+const SPARQL_QUERY: &str = "application/sparql-query";
+const SPARQL_UPDATE: &str = "application/sparql-update";
+
+#[tracing::instrument(skip_all, fields(method = %method))]
+async fn query(
+    State(state): State<AppState>,
+    method: Method,
+    RawQuery(raw_query): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let mut parameters: Vec<(String, String)> =
+        form_urlencoded::parse(raw_query.unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let mut query_body = None;
+    if method == Method::POST {
+        let content_type = media_type(&headers);
+        let body = read_body(body, state.config.max_body_bytes).await?;
+        match content_type.as_str() {
+            FORM => parameters.extend(form_urlencoded::parse(&body).into_owned()),
+            SPARQL_QUERY => query_body = Some(utf8(body)?),
+            SPARQL_UPDATE => return Err(crate::sparql::ProtocolError::UpdateRefused.into()),
+            _ => {
+                return Err(ApiError::UnsupportedMediaType {
+                    given: content_type,
+                    accepted: "application/sparql-query, application/x-www-form-urlencoded",
+                })
+            }
+        }
+    }
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    if method == Method::GET && !parameters.iter().any(|(key, _)| key == "query") {
+        if negotiate::prefers_html(accept) {
+            return query_page(&state);
+        }
+        if !parameters.iter().any(|(key, _)| key == "update") {
+            return service_description(&headers, accept);
+        }
+    }
+    let request = ProtocolRequest::from_parameters(&parameters, query_body)?;
+    let parsed = parse_query(&request.query).map_err(QueryError::from)?;
+    let available = offers(&parsed);
+    let media_types: Vec<Vec<&str>> = available
+        .iter()
+        .map(|offer| std::iter::once(offer.media_type).chain(offer.aliases.iter().copied()).collect())
+        .collect();
+    let media_type_slices: Vec<&[&str]> = media_types.iter().map(Vec::as_slice).collect();
+    let Some(chosen) = negotiate::choose(accept, &media_type_slices) else {
+        return Err(ApiError::NotAcceptable {
+            available: available
+                .iter()
+                .map(|offer| offer.media_type)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    };
+    let offer = available[chosen];
+
+    let permit = tokio::time::timeout(SLOT_WAIT, state.query_slots.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            ApiError::Unavailable("too many queries are running; retry in a moment".to_owned())
+        })?
+        .map_err(|error| ApiError::Internal(error.into()))?;
+
+    let cancellation = CancellationToken::new();
+    let options = QueryOptions {
+        default_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
+            .then(|| request.default_graphs.clone()),
+        named_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
+            .then(|| request.named_graphs.clone()),
+        cancellation: cancellation.clone(),
+    };
+    let timer = {
+        let cancellation = cancellation.clone();
+        let limit = state.config.query_timeout;
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            cancellation.cancel();
+        })
+    };
+    let (sender, mut receiver) = mpsc::channel::<Message>(CHUNKS_IN_FLIGHT);
+    let store = state.store.clone();
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _in_span = span.enter();
+        let writer = ChannelWriter {
+            buffer: Vec::with_capacity(CHUNK_BYTES),
+            sender: sender.clone(),
+        };
+        let outcome = store
+            .evaluate(parsed, options, offer.format, writer)
+            .and_then(|writer| writer.finish().map_err(QueryError::from));
+        if let Err(error) = outcome {
+            if matches!(error, QueryError::Cancelled) {
+                tracing::warn!("query cancelled at the time limit");
+            }
+            let _receiver_gone = sender.blocking_send(Message::Failed(error));
+        }
+        timer.abort();
+        drop(permit);
+    });
+
+    // Wait for the first chunk: an error before any byte is sent still gets its own status.
+    let first = match receiver.recv().await {
+        Some(Message::Chunk(bytes)) => bytes,
+        Some(Message::Failed(error)) => return Err(error.into()),
+        None => Bytes::new(),
+    };
+    let rest = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        match receiver.recv().await? {
+            Message::Chunk(bytes) => Some((Ok(bytes), receiver)),
+            Message::Failed(error) => {
+                tracing::warn!(error = %error, "query failed after its response started");
+                Some((Err(io::Error::other(error.to_string())), receiver))
+            }
+        }
+    });
+    let body = Body::from_stream(futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, io::Error>(first) }),
+        rest,
+    ));
+    let mut response = (StatusCode::OK, body).into_response();
+    let content_type = match offer.media_type {
+        "text/csv" | "text/tab-separated-values" | "text/turtle" => {
+            format!("{}; charset=utf-8", offer.media_type)
+        }
+        other => other.to_owned(),
+    };
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&content_type).map_err(|error| ApiError::Internal(error.into()))?,
+    );
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+const EXAMPLE_QUERY: &str = "PREFIX participatie: <https://agora.vlaanderen.be/ns/participatie#>
+PREFIX dct: <http://purl.org/dc/terms/>
+
+SELECT ?consultatie ?titel ?sluit WHERE {
+  ?consultatie a participatie:Consultatie ;
+    dct:title ?titel ;
+    participatie:sluitingstijd ?sluit .
+  FILTER(LANG(?titel) = \"nl\")
+}
+ORDER BY DESC(?sluit)
+LIMIT 20";
+
+/// The SPARQL 1.1 Service Description, sent for a GET without a query (SPARQL 1.1 Service
+/// Description §2), in the negotiated RDF format.
+fn service_description(headers: &HeaderMap, accept: Option<&str>) -> Result<Response, ApiError> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| !host.is_empty() && !host.contains(['<', '>', '"', ' ', '\\']))
+        .unwrap_or("127.0.0.1");
+    let endpoint = format!("http://{host}/sparql");
+    let formats = RESULT_OFFERS
+        .iter()
+        .chain(GRAPH_OFFERS)
+        .map(|offer| match offer.format {
+            ResultFormat::Results(format) => format!("<{}>", format.iri()),
+            ResultFormat::Graph(format) => format!("<{}>", format.iri()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let turtle = format!(
+        "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+<{endpoint}> a sd:Service ;
+    dct:title \"Agora SPARQL endpoint\"@en, \"Agora SPARQL-endpoint\"@nl ;
+    sd:endpoint <{endpoint}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:resultFormat {formats} ;
+    sd:defaultDataset [ a sd:Dataset ;
+        dct:description \"The default graph holds every published record and the reference data (ontology, code lists); each record is also a named graph.\"@en ;
+        sd:defaultGraph [ a sd:Graph ] ] .
+"
+    );
+    let media: Vec<Vec<&str>> = GRAPH_OFFERS
+        .iter()
+        .map(|o| std::iter::once(o.media_type).chain(o.aliases.iter().copied()).collect())
+        .collect();
+    let slices: Vec<&[&str]> = media.iter().map(Vec::as_slice).collect();
+    let Some(index) = negotiate::choose(accept, &slices) else {
+        return Err(ApiError::NotAcceptable {
+            available: "text/turtle, application/n-triples, application/ld+json, application/rdf+xml".to_owned(),
+        });
+    };
+    let offer = GRAPH_OFFERS[index];
+    let ResultFormat::Graph(format) = offer.format else {
+        return Err(ApiError::Internal(anyhow::anyhow!("graph offers hold graph formats")));
+    };
+    let bytes = crate::ingest::reserialise(turtle.as_bytes(), format)
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(offer.media_type));
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// The query form for people.
+fn query_page(state: &AppState) -> Result<Response, ApiError> {
+    let mut context = tera::Context::new();
+    context.insert("example", EXAMPLE_QUERY);
+    context.insert("timeout_seconds", &state.config.query_timeout.as_secs_f64());
+    Ok(crate::web::pages::render(state, "sparql.html", &context)?.into_response())
+}
+
+/// What the evaluating thread sends to the response body.
+enum Message {
+    Chunk(Bytes),
+    Failed(QueryError),
+}
+
+/// A `Write` that forwards full chunks to the response body, blocking while the client is slow.
+struct ChannelWriter {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<Message>,
+}
+
+impl ChannelWriter {
+    fn send_buffer(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(
+            &mut self.buffer,
+            Vec::with_capacity(CHUNK_BYTES),
+        ));
+        self.sender
+            .blocking_send(Message::Chunk(chunk))
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.send_buffer()
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.send_buffer()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Serialisers flush at the end; chunks are sent when full or at `finish`.
+        Ok(())
+    }
+}
+
+/// The media type of the request body, lower case, without parameters.
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Reads a request body up to `limit` bytes.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge { limit })
+}
+
+fn utf8(bytes: Bytes) -> Result<String, ApiError> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|error| ApiError::BadRequest(format!("the query is not valid UTF-8: {error}")))
+}

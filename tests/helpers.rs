@@ -1,0 +1,133 @@
+//! `spawn_app`: the real application on a free loopback port, with a fresh store per test.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use agora::app::Application;
+use agora::config::{ServeConfig, Storage};
+use agora::model::BaseIri;
+use tokio::sync::oneshot;
+
+/// A running Agora and a client to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:{port}`.
+    pub address: String,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    /// The application's store, for arranging data that no HTTP route writes yet.
+    pub store: agora::store::Store,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// The configuration tests start from: in memory, demo data, port 0.
+pub fn test_config() -> ServeConfig {
+    ServeConfig {
+        bind: "127.0.0.1:0".parse().expect("valid address"),
+        storage: Storage::Memory,
+        demo: true,
+        base_iri: BaseIri::parse("https://agora.vlaanderen.be").expect("valid base"),
+        query_timeout: Duration::from_secs(10),
+        max_concurrent_queries: 4,
+        max_body_bytes: 64 * 1024,
+    }
+}
+
+/// Starts the application with the demo data in memory.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_config()).await
+}
+
+/// Starts the application with `config`.
+pub async fn spawn_app_with(config: ServeConfig) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        agora::telemetry::init(agora::config::LogFormat::Human);
+    }
+    let application = Application::build(config)
+        .await
+        .expect("the application builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let store = application.store().clone();
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(application.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        store,
+        shutdown: Some(shutdown),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    /// Stops the server and waits until it has released its store.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("the server task ends")
+                .expect("the server stops cleanly");
+        }
+    }
+
+    /// GET `path` with an `Accept` header.
+    pub async fn get(&self, path: &str, accept: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header("Accept", accept)
+            .send()
+            .await
+            .expect("the request is sent")
+    }
+
+    /// A SPARQL query by GET, answered in the media type `accept`.
+    pub async fn sparql_get(&self, query: &str, accept: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}/sparql", self.address))
+            .query(&[("query", query)])
+            .header("Accept", accept)
+            .send()
+            .await
+            .expect("the request is sent")
+    }
+
+    /// A SELECT query answered as SPARQL JSON, parsed.
+    pub async fn sparql_select(&self, query: &str) -> serde_json::Value {
+        let response = self
+            .sparql_get(query, "application/sparql-results+json")
+            .await;
+        assert_eq!(response.status(), 200, "query failed: {query}");
+        response.json().await.expect("SPARQL JSON results")
+    }
+}
+
+/// A fresh temporary folder path for an on-disk store.
+pub fn temp_data_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("data");
+    (dir, path)
+}
+
+/// Waits until no process-local handle holds the on-disk store in `data` any more.
+///
+/// After graceful shutdown, hyper's connection tasks drop their clone of the application state
+/// (and so of the store) a moment after `run_until` returns; reopening the folder at once would
+/// find it locked.
+pub async fn wait_for_release(data: &std::path::Path) {
+    let base = BaseIri::parse("https://agora.vlaanderen.be").expect("valid base");
+    let started = std::time::Instant::now();
+    loop {
+        match agora::store::Store::open(data, &base) {
+            Ok(_) => return,
+            Err(error) if started.elapsed() > Duration::from_secs(10) => {
+                panic!("the store is still held 10 s after shutdown: {error}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests: one binary (see `Cargo.toml`), real servers on 127.0.0.1 port 0.
+
+mod cli;
+mod helpers;
+mod http_pages;
+mod http_sparql;
+mod tidy;
