@@ -3,6 +3,7 @@
 //! Each resource module exposes `router()`; [`app`] merges them with the shared layers
 //! (tracing, security headers) and tests reuse it.
 
+mod deadline;
 mod error;
 mod negotiate;
 mod pages;
@@ -113,9 +114,7 @@ pub fn app(state: AppState) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::NotFound(
-        "nothing here; start at / or query the data at /sparql".to_owned(),
-    )
+    ApiError::NotFound("nothing here; start at / or query the data at /sparql".to_owned())
 }
 
 #[cfg(test)]

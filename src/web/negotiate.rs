@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn quality_values_decide() {
         assert_eq!(
-            choose(Some("application/sparql-results+json;q=0.5, text/csv"), OFFERS),
+            choose(
+                Some("application/sparql-results+json;q=0.5, text/csv"),
+                OFFERS
+            ),
             Some(2)
         );
         assert_eq!(choose(Some("text/*"), OFFERS), Some(2));
@@ -119,7 +122,10 @@ mod tests {
     fn q_zero_excludes_and_nothing_acceptable_is_none() {
         assert_eq!(choose(Some("image/png"), OFFERS), None);
         assert_eq!(
-            choose(Some("*/*, application/sparql-results+json;q=0, application/json;q=0"), OFFERS),
+            choose(
+                Some("*/*, application/sparql-results+json;q=0, application/json;q=0"),
+                OFFERS
+            ),
             Some(1)
         );
     }

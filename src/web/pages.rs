@@ -1,19 +1,18 @@
 //! Pages for people: the home page and a generic page for any resource, which also serves the
 //! resource's RDF by content negotiation (so that every `{base}/id/...` URI dereferences).
 
-
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use oxigraph::model::{NamedNode, Term};
-use oxigraph::sparql::CancellationToken;
 use serde::Serialize;
 
 use crate::sparql::GRAPH_OFFERS;
 use crate::store::{parse_query, QueryOptions, Rows, Store};
 use crate::web::error::ApiError;
+use crate::web::deadline::Deadline;
 use crate::web::{negotiate, AppState};
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/home-open-consultations.rq");
@@ -53,7 +52,10 @@ struct MeetingCard {
 async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
     let (consultations, meetings) = run_selects(
         &state,
-        vec![HOME_OPEN_CONSULTATIONS.to_owned(), HOME_LATEST_MEETINGS.to_owned()],
+        vec![
+            HOME_OPEN_CONSULTATIONS.to_owned(),
+            HOME_LATEST_MEETINGS.to_owned(),
+        ],
     )
     .await?
     .into_iter()
@@ -241,7 +243,11 @@ async fn rdf_description(
         None => {
             let media: Vec<Vec<&str>> = GRAPH_OFFERS
                 .iter()
-                .map(|o| std::iter::once(o.media_type).chain(o.aliases.iter().copied()).collect())
+                .map(|o| {
+                    std::iter::once(o.media_type)
+                        .chain(o.aliases.iter().copied())
+                        .collect()
+                })
                 .collect();
             let slices: Vec<&[&str]> = media.iter().map(Vec::as_slice).collect();
             let index = negotiate::choose(accept, &slices).ok_or_else(|| ApiError::NotAcceptable {
@@ -250,9 +256,11 @@ async fn rdf_description(
             GRAPH_OFFERS[index]
         }
     };
-    let query = parse_query(&format!("DESCRIBE <{}>", node.as_str())).map_err(|e| ApiError::Internal(e.into()))?;
+    let query = parse_query(&format!("DESCRIBE <{}>", node.as_str()))
+        .map_err(|e| ApiError::Internal(e.into()))?;
     let store = state.store.clone();
-    let cancellation = timed_cancellation(state);
+    let deadline = Deadline::start(state.config.query_timeout);
+    let cancellation = deadline.token();
     let bytes = tokio::task::spawn_blocking(move || {
         store.evaluate(
             query,
@@ -268,27 +276,19 @@ async fn rdf_description(
     .map_err(|e| ApiError::Internal(e.into()))??;
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(offer.media_type));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(offer.media_type),
+    );
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(response)
-}
-
-/// A cancellation token that fires at the configured query time limit.
-fn timed_cancellation(state: &AppState) -> CancellationToken {
-    let cancellation = CancellationToken::new();
-    let limit = state.config.query_timeout;
-    let token = cancellation.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(limit).await;
-        token.cancel();
-    });
-    cancellation
 }
 
 /// Runs Agora's own SELECT queries on the blocking pool, under the query time limit.
 async fn run_selects(state: &AppState, queries: Vec<String>) -> Result<Vec<Rows>, ApiError> {
     let store: Store = state.store.clone();
-    let cancellation = timed_cancellation(state);
+    let deadline = Deadline::start(state.config.query_timeout);
+    let cancellation = deadline.token();
     let rows = tokio::task::spawn_blocking(move || {
         queries
             .iter()
@@ -306,17 +306,28 @@ trait CollectTuple {
 
 impl<I: Iterator<Item = Rows>> CollectTuple for I {
     fn collect_tuple(mut self) -> (Rows, Rows) {
-        (self.next().unwrap_or_default(), self.next().unwrap_or_default())
+        (
+            self.next().unwrap_or_default(),
+            self.next().unwrap_or_default(),
+        )
     }
 }
 
 /// Renders a template into a page.
-pub fn render(state: &AppState, template: &str, context: &tera::Context) -> Result<Html<String>, ApiError> {
+pub fn render(
+    state: &AppState,
+    template: &str,
+    context: &tera::Context,
+) -> Result<Html<String>, ApiError> {
     state
         .templates
         .render(template, context)
         .map(Html)
-        .map_err(|error| ApiError::Internal(anyhow::Error::new(error).context(format!("while rendering {template}"))))
+        .map_err(|error| {
+            ApiError::Internal(
+                anyhow::Error::new(error).context(format!("while rendering {template}")),
+            )
+        })
 }
 
 /// Where a page links to for `iri`: a local path under this instance, or `/resource?uri=`.
@@ -359,8 +370,18 @@ fn short_iri(iri: &str) -> String {
 }
 
 const DUTCH_MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// `2026-10-02T10:00:00+02:00` as `2 oktober 2026`; anything else unchanged.
@@ -375,7 +396,6 @@ pub fn dutch_date(value: &str) -> String {
         _ => value.to_owned(),
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -15,12 +15,12 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use oxigraph::sparql::CancellationToken;
 use tokio::sync::mpsc;
 
 use crate::sparql::{offers, ProtocolRequest, GRAPH_OFFERS, RESULT_OFFERS};
 use crate::store::{parse_query, QueryError, QueryOptions, ResultFormat};
 use crate::web::error::ApiError;
+use crate::web::deadline::Deadline;
 use crate::web::{negotiate, AppState};
 
 /// Size of the chunks the response body is sent in.
@@ -81,7 +81,11 @@ async fn query(
     let available = offers(&parsed);
     let media_types: Vec<Vec<&str>> = available
         .iter()
-        .map(|offer| std::iter::once(offer.media_type).chain(offer.aliases.iter().copied()).collect())
+        .map(|offer| {
+            std::iter::once(offer.media_type)
+                .chain(offer.aliases.iter().copied())
+                .collect()
+        })
         .collect();
     let media_type_slices: Vec<&[&str]> = media_types.iter().map(Vec::as_slice).collect();
     let Some(chosen) = negotiate::choose(accept, &media_type_slices) else {
@@ -102,21 +106,14 @@ async fn query(
         })?
         .map_err(|error| ApiError::Internal(error.into()))?;
 
-    let cancellation = CancellationToken::new();
+    let deadline = Deadline::start(state.config.query_timeout);
+    let cancellation = deadline.token();
     let options = QueryOptions {
         default_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
             .then(|| request.default_graphs.clone()),
         named_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
             .then(|| request.named_graphs.clone()),
-        cancellation: cancellation.clone(),
-    };
-    let timer = {
-        let cancellation = cancellation.clone();
-        let limit = state.config.query_timeout;
-        tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            cancellation.cancel();
-        })
+        cancellation,
     };
     let (sender, mut receiver) = mpsc::channel::<Message>(CHUNKS_IN_FLIGHT);
     let store = state.store.clone();
@@ -136,7 +133,7 @@ async fn query(
             }
             let _receiver_gone = sender.blocking_send(Message::Failed(error));
         }
-        timer.abort();
+        drop(deadline);
         drop(permit);
     });
 
@@ -221,24 +218,33 @@ fn service_description(headers: &HeaderMap, accept: Option<&str>) -> Result<Resp
     );
     let media: Vec<Vec<&str>> = GRAPH_OFFERS
         .iter()
-        .map(|o| std::iter::once(o.media_type).chain(o.aliases.iter().copied()).collect())
+        .map(|o| {
+            std::iter::once(o.media_type)
+                .chain(o.aliases.iter().copied())
+                .collect()
+        })
         .collect();
     let slices: Vec<&[&str]> = media.iter().map(Vec::as_slice).collect();
     let Some(index) = negotiate::choose(accept, &slices) else {
         return Err(ApiError::NotAcceptable {
-            available: "text/turtle, application/n-triples, application/ld+json, application/rdf+xml".to_owned(),
+            available:
+                "text/turtle, application/n-triples, application/ld+json, application/rdf+xml"
+                    .to_owned(),
         });
     };
     let offer = GRAPH_OFFERS[index];
     let ResultFormat::Graph(format) = offer.format else {
-        return Err(ApiError::Internal(anyhow::anyhow!("graph offers hold graph formats")));
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "graph offers hold graph formats"
+        )));
     };
     let bytes = crate::ingest::reserialise(turtle.as_bytes(), format)
         .map_err(|error| ApiError::Internal(error.into()))?;
     let mut response = (StatusCode::OK, bytes).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(offer.media_type));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(offer.media_type),
+    );
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
