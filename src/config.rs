@@ -53,7 +53,11 @@ pub struct StoreArgs {
     pub data: PathBuf,
 
     /// Base IRI under which Agora mints and serves URIs ({base}/id/{type}/{uuid}).
-    #[arg(long, env = "AGORA_BASE_IRI", default_value = "https://agora.vlaanderen.be")]
+    #[arg(
+        long,
+        env = "AGORA_BASE_IRI",
+        default_value = "https://agora.vlaanderen.be"
+    )]
     pub base_iri: String,
 }
 
@@ -64,6 +68,7 @@ pub struct ServeArgs {
     #[arg(long, env = "AGORA_BIND", default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
 
+    /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,
 
@@ -97,6 +102,7 @@ pub struct LoadArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
+    /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -118,7 +124,11 @@ pub struct GenerateArgs {
     pub out: PathBuf,
 
     /// Base IRI of the generated URIs.
-    #[arg(long, env = "AGORA_BASE_IRI", default_value = "https://agora.vlaanderen.be")]
+    #[arg(
+        long,
+        env = "AGORA_BASE_IRI",
+        default_value = "https://agora.vlaanderen.be"
+    )]
     pub base_iri: String,
 }
 

@@ -11,6 +11,7 @@
 //! - [`store`]: the only module that touches Oxigraph's store; record graphs, the public default
 //!   graph, reference data, query evaluation.
 //! - [`sparql`]: the SPARQL protocol without HTTP: request parameters, result formats, negotiation.
+//! - [`validate`]: the SHACL engine (Core and SPARQL): shapes in, validation reports out. No IO.
 //! - [`demo`]: the demo data and reference code lists embedded in the binary.
 //! - [`generate`]: deterministic synthetic data sets for benchmarks and tests.
 //! - [`web`]: the HTTP surface (axum): router, handlers, errors, templates.
@@ -27,4 +28,5 @@ pub mod model;
 pub mod sparql;
 pub mod store;
 pub mod telemetry;
+pub mod validate;
 pub mod web;

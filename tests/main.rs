@@ -4,4 +4,5 @@ mod cli;
 mod helpers;
 mod http_pages;
 mod http_sparql;
+mod shacl_w3c;
 mod tidy;

@@ -45,7 +45,10 @@ fn store_is_send_sync_clone() {
 fn a_record_is_published_and_replaced() -> Result<(), StoreError> {
     let store = store();
     let first = record(&organisation("http://e/a", "A", "x"));
-    assert_eq!(store.put_records(&[first.clone()])?, vec![PutOutcome::Created]);
+    assert_eq!(
+        store.put_records(std::slice::from_ref(&first))?,
+        vec![PutOutcome::Created]
+    );
     assert_eq!(store.put_records(&[first])?, vec![PutOutcome::Unchanged]);
     assert_eq!(published(&store, "http://e/a"), 2);
     let second = record(&organisation("http://e/a", "A2", "y"));
@@ -58,8 +61,7 @@ fn a_record_is_published_and_replaced() -> Result<(), StoreError> {
 }
 
 #[test]
-fn a_triple_stated_by_two_records_stays_published_until_both_drop_it() -> Result<(), StoreError>
-{
+fn a_triple_stated_by_two_records_stays_published_until_both_drop_it() -> Result<(), StoreError> {
     let store = store();
     store.put_records(&[
         record(&organisation("http://e/a", "A", "same")),
