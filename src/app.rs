@@ -27,8 +27,9 @@ impl Application {
         let store = match &config.storage {
             Storage::Memory => Store::in_memory(&config.base_iri),
             Storage::Disk(path) => {
-                std::fs::create_dir_all(path)
-                    .with_context(|| format!("while creating the data folder {}", path.display()))?;
+                std::fs::create_dir_all(path).with_context(|| {
+                    format!("while creating the data folder {}", path.display())
+                })?;
                 Store::open(path, &config.base_iri)
             }
         }
@@ -69,7 +70,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         axum::serve(self.listener, app(self.state))
             .with_graceful_shutdown(shutdown)
             .await

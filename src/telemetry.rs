@@ -10,7 +10,8 @@ const DEFAULT_FILTER: &str = "info,tower_http=info";
 /// Installs the global subscriber. Call once, at startup; later calls are ignored so that tests
 /// may call it freely.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

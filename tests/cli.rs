@@ -8,15 +8,30 @@ fn agora() -> Command {
 
 #[test]
 fn every_subcommand_documents_its_flags() {
-    for args in [&["--help"][..], &["serve", "--help"], &["load", "--help"], &["generate", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["load", "--help"],
+        &["generate", "--help"],
+    ] {
         let output = agora().args(args).output().expect("agora runs");
         assert!(output.status.success(), "{args:?}");
         let help = String::from_utf8_lossy(&output.stdout);
         assert!(help.contains("Usage"), "{help}");
     }
-    let serve = agora().args(["serve", "--help"]).output().expect("agora runs");
+    let serve = agora()
+        .args(["serve", "--help"])
+        .output()
+        .expect("agora runs");
     let help = String::from_utf8_lossy(&serve.stdout);
-    for flag in ["--bind", "--data", "--memory", "--no-demo", "--query-timeout", "AGORA_BIND"] {
+    for flag in [
+        "--bind",
+        "--data",
+        "--memory",
+        "--no-demo",
+        "--query-timeout",
+        "AGORA_BIND",
+    ] {
         assert!(help.contains(flag), "serve --help mentions {flag}: {help}");
     }
 }
@@ -25,13 +40,20 @@ fn every_subcommand_documents_its_flags() {
 fn load_puts_records_in_a_data_folder_and_refuses_bad_files() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let data = dir.path().join("data");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/consultatie-klimaatplan.ttl");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/demo/consultatie-klimaatplan.ttl"
+    );
     let output = agora()
         .args(["load", fixture, "--data"])
         .arg(&data)
         .output()
         .expect("agora runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("1 created"), "{stdout}");
 
@@ -45,7 +67,10 @@ fn load_puts_records_in_a_data_folder_and_refuses_bad_files() {
         .expect("agora runs");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("bad.ttl:1:"), "the error names file, line and column: {stderr}");
+    assert!(
+        stderr.contains("bad.ttl:1:"),
+        "the error names file, line and column: {stderr}"
+    );
 }
 
 #[test]
@@ -62,7 +87,11 @@ fn generate_is_deterministic_and_loads() {
         assert!(status.success());
     }
     let a = std::fs::read(&first).expect("read");
-    assert_eq!(a, std::fs::read(&second).expect("read"), "same seed, same bytes");
+    assert_eq!(
+        a,
+        std::fs::read(&second).expect("read"),
+        "same seed, same bytes"
+    );
     assert!(a.len() > 100_000);
 
     let output = agora()
@@ -71,6 +100,10 @@ fn generate_is_deterministic_and_loads() {
         .arg(&first)
         .output()
         .expect("agora runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(String::from_utf8_lossy(&output.stdout).contains("bulk loaded"));
 }

@@ -28,7 +28,10 @@ async fn the_home_page_lists_open_consultations_and_latest_meetings() {
     assert!(!page.contains("Groenboek Vlaams Klimaat"), "{page}");
     // Meetings link to their URIs: Agora's own locally, Themis ones through /resource.
     assert!(page.contains("href=\"/id/vergaderactiviteit/"), "{page}");
-    assert!(page.contains("href=\"/resource?uri=http%3A%2F%2Fthemis.vlaanderen.be"), "{page}");
+    assert!(
+        page.contains("href=\"/resource?uri=http%3A%2F%2Fthemis.vlaanderen.be"),
+        "{page}"
+    );
     app.stop().await;
 }
 
@@ -44,7 +47,9 @@ async fn a_resource_uri_serves_html_turtle_and_json_ld() {
         .as_str()
         .expect("a consultation")
         .to_owned();
-    let path = iri.strip_prefix("https://agora.vlaanderen.be").expect("a local URI");
+    let path = iri
+        .strip_prefix("https://agora.vlaanderen.be")
+        .expect("a local URI");
 
     let html = app.get(path, BROWSER).await;
     assert_eq!(html.status(), 200);
@@ -55,7 +60,11 @@ async fn a_resource_uri_serves_html_turtle_and_json_ld() {
     let turtle = app.get(path, "text/turtle").await;
     assert_eq!(turtle.status(), 200);
     assert_eq!(turtle.headers()["content-type"], "text/turtle");
-    assert!(turtle.text().await.expect("turtle").contains("participatie:Consultatie"));
+    assert!(turtle
+        .text()
+        .await
+        .expect("turtle")
+        .contains("participatie:Consultatie"));
 
     let json_ld = app.get(&format!("{path}?format=jsonld"), BROWSER).await;
     assert_eq!(json_ld.status(), 200);
@@ -66,7 +75,12 @@ async fn a_resource_uri_serves_html_turtle_and_json_ld() {
 #[tokio::test]
 async fn an_unknown_uri_is_404() {
     let app = spawn_app().await;
-    let response = app.get("/id/consultatie/00000000-0000-0000-0000-000000000000", BROWSER).await;
+    let response = app
+        .get(
+            "/id/consultatie/00000000-0000-0000-0000-000000000000",
+            BROWSER,
+        )
+        .await;
     assert_eq!(response.status(), 404);
     let response = app.get("/no/such/page", BROWSER).await;
     assert_eq!(response.status(), 404);

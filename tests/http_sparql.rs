@@ -14,10 +14,22 @@ SELECT ?c WHERE { ?c a participatie:Consultatie } ORDER BY ?c";
 async fn select_answers_in_every_results_format() {
     let app = spawn_app().await;
     for (accept, expected_type, marker) in [
-        ("application/sparql-results+json", "application/sparql-results+json", "\"bindings\""),
-        ("application/sparql-results+xml", "application/sparql-results+xml", "<sparql"),
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            "\"bindings\"",
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            "<sparql",
+        ),
         ("text/csv", "text/csv; charset=utf-8", "c\r\n"),
-        ("text/tab-separated-values", "text/tab-separated-values; charset=utf-8", "?c\n"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values; charset=utf-8",
+            "?c\n",
+        ),
     ] {
         let response = app.sparql_get(CONSULTATIONS, accept).await;
         assert_eq!(response.status(), 200, "{accept}");
@@ -25,7 +37,8 @@ async fn select_answers_in_every_results_format() {
         let body = response.text().await.expect("a body");
         assert!(body.contains(marker), "{accept}: {body}");
         assert_eq!(
-            body.matches("https://agora.vlaanderen.be/id/consultatie/").count(),
+            body.matches("https://agora.vlaanderen.be/id/consultatie/")
+                .count(),
             6,
             "{accept}: the six demo consultations"
         );
@@ -52,7 +65,10 @@ async fn ask_answers_a_boolean() {
         .await;
     assert_eq!(results["boolean"], true);
     let xml = app
-        .sparql_get("ASK { <http://e/none> ?p ?o }", "application/sparql-results+xml")
+        .sparql_get(
+            "ASK { <http://e/none> ?p ?o }",
+            "application/sparql-results+xml",
+        )
         .await
         .text()
         .await
@@ -68,7 +84,10 @@ async fn construct_and_describe_answer_in_every_graph_format() {
                      WHERE { ?c a <https://agora.vlaanderen.be/ns/participatie#Consultatie> }";
     for (accept, marker) in [
         ("text/turtle", "participatie:Consultatie"),
-        ("application/n-triples", "<https://agora.vlaanderen.be/ns/participatie#Consultatie> ."),
+        (
+            "application/n-triples",
+            "<https://agora.vlaanderen.be/ns/participatie#Consultatie> .",
+        ),
         ("application/ld+json", "\"@id\""),
         ("application/rdf+xml", "rdf:RDF"),
     ] {
@@ -88,7 +107,11 @@ async fn construct_and_describe_answer_in_every_graph_format() {
         )
         .await;
     assert_eq!(describe.status(), 200);
-    assert!(describe.text().await.expect("a body").contains("http://purl.org/dc/terms/title"));
+    assert!(describe
+        .text()
+        .await
+        .expect("a body")
+        .contains("http://purl.org/dc/terms/title"));
     app.stop().await;
 }
 
@@ -209,10 +232,16 @@ async fn a_query_past_the_time_limit_is_cancelled_with_503() {
     // send before it ends, so the cancellation shows as a status.
     let heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }";
     let started = std::time::Instant::now();
-    let response = app.sparql_get(heavy, "application/sparql-results+json").await;
+    let response = app
+        .sparql_get(heavy, "application/sparql-results+json")
+        .await;
     assert_eq!(response.status(), 503);
     assert_eq!(response.headers()["retry-after"], "2");
-    assert!(response.text().await.expect("a body").contains("time limit"));
+    assert!(response
+        .text()
+        .await
+        .expect("a body")
+        .contains("time limit"));
     // Generous bound: the point is that the query was stopped, not left to run for minutes.
     assert!(started.elapsed() < Duration::from_secs(30));
     // The server still answers.
@@ -263,7 +292,10 @@ async fn the_endpoint_describes_itself_and_answers_head_and_cors() {
         .await
         .expect("sent");
     assert_eq!(head.status(), 200);
-    assert_eq!(head.headers()["content-type"], "application/sparql-results+json");
+    assert_eq!(
+        head.headers()["content-type"],
+        "application/sparql-results+json"
+    );
 
     let preflight = app
         .client

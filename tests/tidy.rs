@@ -28,7 +28,11 @@ fn every_rust_file_opens_with_a_module_doc() {
     for dir in ["src", "tests"] {
         for path in files_under(&root().join(dir), "rs") {
             let text = std::fs::read_to_string(&path).expect("readable");
-            assert!(text.starts_with("//!"), "{} must open with a //! module doc", path.display());
+            assert!(
+                text.starts_with("//!"),
+                "{} must open with a //! module doc",
+                path.display()
+            );
         }
     }
 }
@@ -39,7 +43,11 @@ fn every_query_file_parses_and_opens_with_a_comment() {
     assert!(!queries.is_empty());
     for path in queries {
         let text = std::fs::read_to_string(&path).expect("readable");
-        assert!(text.starts_with('#'), "{} must open with a comment", path.display());
+        assert!(
+            text.starts_with('#'),
+            "{} must open with a comment",
+            path.display()
+        );
         // Queries that take ?resource get it substituted; any IRI will do here.
         let text = text.replace("?resource", "<http://example.com/r>");
         if let Err(error) = agora::store::parse_query(&text) {

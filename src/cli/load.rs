@@ -44,8 +44,14 @@ pub fn run(args: &LoadArgs) -> anyhow::Result<ExitCode> {
             writeln!(stdout, "{name}: {count} records bulk loaded")?;
         } else {
             let outcomes = load_file(&store, path, format, &name)?;
-            let created = outcomes.iter().filter(|o| **o == PutOutcome::Created).count();
-            let replaced = outcomes.iter().filter(|o| **o == PutOutcome::Replaced).count();
+            let created = outcomes
+                .iter()
+                .filter(|o| **o == PutOutcome::Created)
+                .count();
+            let replaced = outcomes
+                .iter()
+                .filter(|o| **o == PutOutcome::Replaced)
+                .count();
             let unchanged = outcomes.len() - created - replaced;
             writeln!(
                 stdout,

@@ -180,13 +180,7 @@ pub fn syntax_error(source_name: &str, error: RdfParseError) -> IngestError {
         RdfParseError::Syntax(error) => {
             let location = error
                 .location()
-                .map(|range| {
-                    format!(
-                        "{}:{}",
-                        range.start.line + 1,
-                        range.start.column + 1
-                    )
-                })
+                .map(|range| format!("{}:{}", range.start.line + 1, range.start.column + 1))
                 .unwrap_or_else(|| "?".to_owned());
             IngestError::Syntax {
                 source_name: source_name.to_owned(),

@@ -223,7 +223,10 @@ mod tests {
         ])
         .unwrap_err();
         let message = error.to_string();
-        assert!(message.contains("2 resources are typed as meeting"), "{message}");
+        assert!(
+            message.contains("2 resources are typed as meeting"),
+            "{message}"
+        );
         assert!(message.contains("<http://e/m1>"), "{message}");
     }
 

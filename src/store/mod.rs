@@ -313,9 +313,12 @@ fn stated_in_other_public_graph(
 ) -> Result<bool, StoreError> {
     let subject: NamedOrBlankNodeRef<'_> = triple.subject.as_ref();
     let object = Term::as_ref(&triple.object);
-    for quad in
-        transaction.quads_for_pattern(Some(subject), Some(triple.predicate.as_ref()), Some(object), None)
-    {
+    for quad in transaction.quads_for_pattern(
+        Some(subject),
+        Some(triple.predicate.as_ref()),
+        Some(object),
+        None,
+    ) {
         let quad = quad?;
         if let GraphName::NamedNode(other) = &quad.graph_name {
             if other.as_ref() != except && names.is_public(other.as_ref()) {
@@ -328,4 +331,3 @@ fn stated_in_other_public_graph(
 
 #[cfg(test)]
 mod tests;
-
