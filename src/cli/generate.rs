@@ -32,6 +32,10 @@ pub fn run(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         out.flush()?;
         stats
     };
-    tracing::info!(records = stats.records, triples = stats.triples, "data set generated");
+    tracing::info!(
+        records = stats.records,
+        triples = stats.triples,
+        "data set generated"
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -123,6 +123,44 @@ pub(super) struct Codes {
     pub(super) themes: Vec<ThemeCodes>,
 }
 
+/// Notations of the consultation statuses, in the order the generator indexes them.
+const CONSULTATION_STATUS: [&str; 5] = [
+    "gepland",
+    "open",
+    "gesloten",
+    "verslag-gepubliceerd",
+    "geannuleerd",
+];
+/// Rungs of the participation ladder that consultations are on.
+const PARTICIPATION_LEVELS: [&str; 4] = ["2a", "2b", "3", "4"];
+/// Effects of participation.
+const EFFECTS: [&str; 4] = [
+    "overgenomen",
+    "deels-overgenomen",
+    "niet-overgenomen",
+    "buiten-scope",
+];
+/// Submitter types.
+const SUBMITTER_TYPES: [&str; 3] = ["burger", "organisatie", "bedrijf"];
+/// Target groups, "burgers" first.
+const TARGET_GROUPS: [&str; 8] = [
+    "burgers",
+    "jongeren",
+    "ouderen",
+    "middenveld",
+    "bedrijven",
+    "lokale-besturen",
+    "experts",
+    "professionals-zorg-onderwijs",
+];
+/// Proposal statuses.
+const PROPOSAL_STATUS: [&str; 4] = [
+    "ingediend",
+    "in-behandeling",
+    "beantwoord",
+    "niet-ontvankelijk",
+];
+
 impl Codes {
     /// Resolves the concepts in `reference` (the ontology and code lists).
     pub(super) fn resolve(reference: &[Triple]) -> io::Result<Self> {
@@ -145,49 +183,12 @@ impl Codes {
             })
             .collect::<io::Result<_>>()?;
         Ok(Self {
-            consultation_status: agora(
-                "consultatiestatus",
-                &[
-                    "gepland",
-                    "open",
-                    "gesloten",
-                    "verslag-gepubliceerd",
-                    "geannuleerd",
-                ],
-            )?,
-            participation_levels: agora("participatieniveau", &["2a", "2b", "3", "4"])?,
-            effects: agora(
-                "effect",
-                &[
-                    "overgenomen",
-                    "deels-overgenomen",
-                    "niet-overgenomen",
-                    "buiten-scope",
-                ],
-            )?,
-            submitter_types: agora("indienertype", &["burger", "organisatie", "bedrijf"])?,
-            target_groups: agora(
-                "doelgroep",
-                &[
-                    "burgers",
-                    "jongeren",
-                    "ouderen",
-                    "middenveld",
-                    "bedrijven",
-                    "lokale-besturen",
-                    "experts",
-                    "professionals-zorg-onderwijs",
-                ],
-            )?,
-            proposal_status: agora(
-                "voorstelstatus",
-                &[
-                    "ingediend",
-                    "in-behandeling",
-                    "beantwoord",
-                    "niet-ontvankelijk",
-                ],
-            )?,
+            consultation_status: agora("consultatiestatus", &CONSULTATION_STATUS)?,
+            participation_levels: agora("participatieniveau", &PARTICIPATION_LEVELS)?,
+            effects: agora("effect", &EFFECTS)?,
+            submitter_types: agora("indienertype", &SUBMITTER_TYPES)?,
+            target_groups: agora("doelgroep", &TARGET_GROUPS)?,
+            proposal_status: agora("voorstelstatus", &PROPOSAL_STATUS)?,
             themes,
         })
     }

@@ -1,5 +1,4 @@
-//! Consultations (`participatie:Consultatie`) with their subject documents, and consultation
-//! reports (`participatie:Consultatieverslag`) with their theme answers.
+//! Consultations (`participatie:Consultatie`) with their subject documents.
 //!
 //! A consultation's status always agrees with its dates as seen on [`TODAY`]: planned before it
 //! opens, open until it closes, then closed, or "report published" when its report (written as
@@ -7,11 +6,11 @@
 
 use crate::generate::date::{Day, LocalTime};
 use crate::generate::document::write_file;
+use crate::generate::report::ReportPlan;
 use crate::generate::rng::Rng;
 use crate::generate::terms::*;
 use crate::generate::text::{
     capitalise, fill, slug, ConsultationDocument, CONSULTATION_DESCRIPTION, CONSULTATION_TITLES,
-    GROUPS, RESPONSES, SUMMARIES,
 };
 use crate::generate::world::{ORGANISATIONS, THEMES};
 use crate::generate::{codes, ConsultationRef, Context, TODAY};
@@ -49,6 +48,8 @@ const OPEN_DAYS: (i64, i64) = (28, 84);
 const REPORT_DUE_DAYS: (i64, i64) = (42, 84);
 /// Percentage of consultations whose report is published once due (the rest are overdue).
 const REPORTED_PERCENT: u64 = 88;
+/// Percentage of consultations whose report is published before it is due.
+const EARLY_PERCENT: u64 = 40;
 /// Percentage of consultations that feed an existing case when one fits.
 const FEEDS_CASE_PERCENT: u64 = 60;
 /// Participation ladder rungs 2a, 2b, 3, 4: consulting is most common, co-creation rarer.
@@ -63,46 +64,42 @@ struct Plan {
     report: Option<Day>,
 }
 
-/// What the report record needs to know about its consultation.
-pub(super) struct ReportPlan {
-    consultation: String,
-    theme: usize,
-    /// The report's own title (Dutch, English).
-    title: (String, String),
-    slug: String,
-    reactions: u64,
-    issued: Day,
-}
-
-/// Dates relative to the meeting day `day`, consistent with `status` when one is forced.
-fn plan(rng: &mut Rng, day: Day, forced: Option<Status>) -> Plan {
-    let mut span = |low, high| rng.range(low, high);
-    let (opens, closes) = match forced {
+/// Opening and closing days relative to the meeting day `day`, consistent with `forced`.
+fn dates(rng: &mut Rng, day: Day, forced: Option<Status>) -> (Day, Day) {
+    match forced {
         Some(Status::Published) => {
-            let closes = day.plus(-span(50, 120));
-            (closes.plus(-span(OPEN_DAYS.0, OPEN_DAYS.1)), closes)
+            let closes = day.plus(-rng.range(50, 120));
+            (closes.plus(-rng.range(OPEN_DAYS.0, OPEN_DAYS.1)), closes)
         }
         Some(Status::Open) => {
-            let closes = TODAY.plus(span(7, 60));
+            let closes = TODAY.plus(rng.range(7, 60));
             let opens = closes
-                .plus(-span(OPEN_DAYS.0, OPEN_DAYS.1))
+                .plus(-rng.range(OPEN_DAYS.0, OPEN_DAYS.1))
                 .min(TODAY.plus(-1));
             (opens, closes)
         }
         Some(Status::Closed) => {
-            let closes = day.plus(-span(5, 30));
-            (closes.plus(-span(OPEN_DAYS.0, OPEN_DAYS.1)), closes)
+            let closes = day.plus(-rng.range(5, 30));
+            (closes.plus(-rng.range(OPEN_DAYS.0, OPEN_DAYS.1)), closes)
         }
         Some(Status::Planned) => {
-            let opens = TODAY.plus(span(7, 60));
-            (opens, opens.plus(span(OPEN_DAYS.0, OPEN_DAYS.1)))
+            let opens = TODAY.plus(rng.range(7, 60));
+            (opens, opens.plus(rng.range(OPEN_DAYS.0, OPEN_DAYS.1)))
         }
+        // Closing up to ten weeks before or six weeks after the meeting, so that decisions of
+        // this and the next (older) meetings can draw on it.
         Some(Status::Cancelled) | None => {
-            let closes = day.plus(span(-70, 42));
-            (closes.plus(-span(OPEN_DAYS.0, OPEN_DAYS.1)), closes)
+            let closes = day.plus(rng.range(-70, 42));
+            (closes.plus(-rng.range(OPEN_DAYS.0, OPEN_DAYS.1)), closes)
         }
-    };
+    }
+}
+
+/// Dates and status of a consultation of the week of `day`.
+fn plan(rng: &mut Rng, day: Day, forced: Option<Status>) -> Plan {
+    let (opens, closes) = dates(rng, day, forced);
     let due = closes.plus(rng.range(REPORT_DUE_DAYS.0, REPORT_DUE_DAYS.1));
+    // Reports come three weeks after closing at the earliest, some a little after they were due.
     let report_day = closes
         .plus(rng.range(21, due.since(closes) + 21))
         .min(TODAY.plus(-1));
@@ -112,11 +109,11 @@ fn plan(rng: &mut Rng, day: Day, forced: Option<Status>) -> Plan {
         None if opens > TODAY => Status::Planned,
         None if closes >= TODAY => Status::Open,
         None => {
-            let reported = if due < TODAY {
-                rng.percent(REPORTED_PERCENT)
+            let reported = rng.percent(if due < TODAY {
+                REPORTED_PERCENT
             } else {
-                rng.percent(40)
-            };
+                EARLY_PERCENT
+            });
             if reported && report_day > closes {
                 Status::Published
             } else {
@@ -147,39 +144,25 @@ pub(super) fn write(context: &mut Context, day: Day) -> Option<ReportPlan> {
         None => context.rng.index(THEMES.len()),
     };
     let (texts, kind, subject) = texts(&mut context.rng, theme);
-    let title = texts.title;
-    let slug = format!("{}-{number}", slug(&title.0));
+    // The number keeps pages and file names unique when titles repeat.
+    let slug = format!("{}-{number}", slug(&texts.title.0));
     let page = format!("https://www.vlaanderen.be/participatie/consultaties/{slug}");
     let iri = context.writer.mint(&mut context.rng, "consultatie");
     context.writer.begin(&iri);
-    let w = &mut context.writer;
-    w.typed(&iri, CONSULTATIE);
-    w.nl_en(&iri, TITLE, &title.0, &title.1);
-    w.nl_en(
-        &iri,
-        DESCRIPTION,
-        &texts.description.0,
-        &texts.description.1,
-    );
-    w.date_time(&iri, OPENINGSTIJD, LocalTime::at(plan.opens, 9, 0));
-    w.date_time(&iri, SLUITINGSTIJD, LocalTime::end_of(plan.closes));
-    w.iri(
-        &iri,
-        STATUS,
-        &context.codes.consultation_status[plan.status as usize],
-    );
-    w.iri(&iri, PAGE, &page);
-    w.date(&iri, VERSLAG_VERWACHT, plan.due);
+    consultation_triples(context, &iri, &plan, &texts, &page);
     if let Some((case, _)) = &case {
-        w.iri(&iri, VOEDT, case);
+        context.writer.iri(&iri, VOEDT, case);
     }
     let organisation = THEMES[theme].organisation;
-    w.iri(&iri, ORGANISATOR, &context.organisations[organisation]);
+    context
+        .writer
+        .iri(&iri, ORGANISATOR, &context.organisations[organisation]);
     if let Some(area) = ORGANISATIONS[organisation].spatial {
-        w.iri(&iri, SPATIAL, area);
+        context.writer.iri(&iri, SPATIAL, area);
     }
     classify(context, &iri, theme);
     subject_document(context, &iri, &texts.document, kind, plan.opens, &slug);
+    // Only closed consultations have a final count of responses; a few hundred is typical.
     let reactions = matches!(plan.status, Status::Closed | Status::Published)
         .then(|| 20 + context.rng.below(400) * (1 + context.rng.below(8)));
     if let Some(reactions) = reactions {
@@ -202,6 +185,20 @@ pub(super) fn write(context: &mut Context, day: Day) -> Option<ReportPlan> {
     })
 }
 
+/// Title, description, dates, status, page and report due date.
+fn consultation_triples(context: &mut Context, iri: &str, plan: &Plan, texts: &Texts, page: &str) {
+    let status = &context.codes.consultation_status[plan.status as usize];
+    let w = &mut context.writer;
+    w.typed(iri, CONSULTATIE);
+    w.nl_en(iri, TITLE, &texts.title.0, &texts.title.1);
+    w.nl_en(iri, DESCRIPTION, &texts.description.0, &texts.description.1);
+    w.date_time(iri, OPENINGSTIJD, LocalTime::at(plan.opens, 9, 0));
+    w.date_time(iri, SLUITINGSTIJD, LocalTime::end_of(plan.closes));
+    w.iri(iri, STATUS, status);
+    w.iri(iri, PAGE, page);
+    w.date(iri, VERSLAG_VERWACHT, plan.due);
+}
+
 /// The texts of a consultation and of its report.
 struct Texts {
     title: (String, String),
@@ -215,7 +212,7 @@ struct Texts {
 /// them with the kind of subject document and the main subject's index.
 fn texts(rng: &mut Rng, theme: usize) -> (Texts, ConsultationDocument, usize) {
     let subjects = THEMES[theme].subjects;
-    let picked = distinct(rng, subjects.len(), 3);
+    let picked = rng.distinct(subjects.len(), 3);
     let (s, s2, s3) = (
         subjects[picked[0]],
         subjects[picked[1]],
@@ -287,7 +284,7 @@ fn classify(context: &mut Context, iri: &str, theme: usize) {
     w.iri(iri, DOELGROEP, &codes.target_groups[0]);
     let others = codes.target_groups.len() - 1;
     let count = rng.range(1, 4) as usize;
-    for index in distinct(rng, others, count) {
+    for index in rng.distinct(others, count) {
         w.iri(iri, DOELGROEP, &codes.target_groups[index + 1]);
     }
     w.iri(iri, SUBJECT, &codes.themes[theme].themes[0]);
@@ -322,74 +319,4 @@ fn subject_document(
     w.date_time(&document, CREATED, created);
     w.iri(&document, VERTROUWELIJKHEID, codes::TOEGANG_PUBLIEK);
     write_file(context, &document, &format!("{slug}.pdf"), created);
-}
-
-/// Writes the report record of a consultation, with two to five theme answers and its file.
-pub(super) fn write_report(context: &mut Context, report: &ReportPlan) {
-    let iri = context.writer.mint(&mut context.rng, "consultatieverslag");
-    context.writer.begin(&iri);
-    let w = &mut context.writer;
-    w.typed(&iri, CONSULTATIEVERSLAG);
-    w.nl_en(&iri, TITLE, &report.title.0, &report.title.1);
-    w.iri(&iri, RAPPORTEERT_OVER, &report.consultation);
-    w.date(&iri, ISSUED, report.issued);
-    w.iri(&iri, DCT_TYPE, codes::document::VERSLAG);
-    w.iri(&iri, VERTROUWELIJKHEID, codes::TOEGANG_PUBLIEK);
-    w.integer(&iri, AANTAL_REACTIES, report.reactions);
-    let subjects = THEMES[report.theme].subjects;
-    let count = context.rng.range(2, 5) as usize;
-    for subject in distinct(&mut context.rng, subjects.len(), count) {
-        answer(context, &iri, report, subjects[subject]);
-    }
-    let file_name = format!("consultatieverslag-{}.pdf", report.slug);
-    let created = LocalTime::at(report.issued, 10, 0);
-    write_file(context, &iri, &file_name, created);
-}
-
-/// One theme answer of a report.
-fn answer(context: &mut Context, report_iri: &str, report: &ReportPlan, subject: (&str, &str)) {
-    let rng = &mut context.rng;
-    let group = *rng.pick(&GROUPS);
-    let summary = *rng.pick(&SUMMARIES);
-    let effect = rng.weighted(&[35, 30, 25, 10]);
-    let amount = rng.range(2, 60).to_string();
-    let year = (report.issued.year() + rng.range(1, 4)).to_string();
-    let share = report.reactions * rng.range(10, 60) as u64 / 100;
-    let second_theme = rng.percent(25);
-    let summary = (
-        fill(summary.0, &[("s", subject.0), ("g", group.0)]),
-        fill(summary.1, &[("s", subject.1), ("g", group.1)]),
-    );
-    let values = |s| [("s", s), ("n", amount.as_str()), ("y", year.as_str())];
-    let response = (
-        fill(RESPONSES[effect].0, &values(subject.0)),
-        fill(RESPONSES[effect].1, &values(subject.1)),
-    );
-    let iri = context.writer.mint(&mut context.rng, "themaantwoord");
-    let codes = &context.codes;
-    let w = &mut context.writer;
-    w.iri(report_iri, HEEFT_ANTWOORD, &iri);
-    w.typed(&iri, THEMAANTWOORD);
-    w.nl_en(&iri, THEMA, &capitalise(subject.0), &capitalise(subject.1));
-    w.iri(
-        &iri,
-        SUBJECT,
-        &codes.themes[report.theme].themes[usize::from(second_theme)],
-    );
-    w.nl_en(&iri, SAMENVATTING, &summary.0, &summary.1);
-    w.nl_en(&iri, REACTIE_OVERHEID, &response.0, &response.1);
-    w.iri(&iri, EFFECT, &codes.effects[effect]);
-    w.integer(&iri, AANTAL_REACTIES, share);
-}
-
-/// `count` distinct indices below `len` (all of them when `count` >= `len`), in random order.
-pub(super) fn distinct(rng: &mut Rng, len: usize, count: usize) -> Vec<usize> {
-    let mut indices: Vec<usize> = (0..len).collect();
-    let count = count.min(len);
-    for i in 0..count {
-        let j = i + rng.index(len - i);
-        indices.swap(i, j);
-    }
-    indices.truncate(count);
-    indices
 }

@@ -3,7 +3,6 @@
 //! files behind documents and reports.
 
 use crate::generate::codes::{self, document as doc};
-use crate::generate::consultation::distinct;
 use crate::generate::date::{Day, LocalTime};
 use crate::generate::terms::*;
 use crate::generate::text::{
@@ -208,7 +207,7 @@ pub(super) fn news(context: &mut Context, item: &str, plan: &NewsPlan<'_>, day: 
     } else {
         &NEWS_NOTED_SENTENCES
     };
-    let sentences = distinct(rng, pool.len(), 2);
+    let sentences = rng.distinct(pool.len(), 2);
     let mut html = format!(
         "<p>{lead} {}</p><p>{}</p>",
         fill(pool[sentences[0]], &values),

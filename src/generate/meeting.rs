@@ -3,11 +3,11 @@
 //! activities, news items and documents, all in one record as in the demo.
 
 use crate::generate::codes::{self, ITEM_MEDEDELING, ITEM_NOTA};
-use crate::generate::consultation::distinct;
 use crate::generate::date::{Day, LocalTime};
 use crate::generate::document::{self, AgendaDocument};
+use crate::generate::rng::Rng;
 use crate::generate::terms::*;
-use crate::generate::text::{capitalise, fill, MainDocument, MEDEDELING_TITLES, NOTA_TITLES};
+use crate::generate::text::{capitalise, fill, MainDocument, Pair, MEDEDELING_TITLES, NOTA_TITLES};
 use crate::generate::world::{MINISTERS, PLACES, THEMES};
 use crate::generate::{ConsultationRef, Context};
 
@@ -26,9 +26,10 @@ const CO_SPONSOR_PERCENT: u64 = 15;
 const INFORMED_PERCENT: u64 = 40;
 /// At most this many decisions of one meeting are informed by a consultation.
 const MAX_INFORMED: usize = 3;
-/// Triples one agenda item brings, on average (item, treatment, decision, news, two documents
-/// with files). Used only to shrink the last meeting so the data set ends near its target.
-const TRIPLES_PER_ITEM: u64 = 60;
+/// Triples a meeting brings per agenda item, on average (item, treatment, decision, news, two
+/// documents with files, and a share of the meeting and agenda): measured as 56.6 on a million
+/// triples. Used only to shrink the last meeting so that the data set ends near its target.
+const TRIPLES_PER_ITEM: u64 = 56;
 /// Nota results: Goedgekeurd, Uitgesteld, Ingetrokken; most notes are approved.
 const RESULT_WEIGHTS: [u64; 3] = [88, 8, 4];
 
@@ -56,7 +57,7 @@ pub(super) fn write(context: &mut Context, day: Day, remaining: u64) {
     let most = (remaining / TRIPLES_PER_ITEM + 1) as i64;
     let count = context.rng.range(ITEMS.0, ITEMS.1).min(most).max(1) as usize;
     let informed = take_informed(context, day);
-    let slots = distinct(&mut context.rng, count, informed.len());
+    let slots = context.rng.distinct(count, informed.len());
     let mut informed = informed.into_iter();
     let items: Vec<Item> = (0..count)
         .map(|index| {
@@ -116,30 +117,7 @@ fn plan_item(context: &mut Context, day: Day, consultation: Option<ConsultationR
         (None, false) => (*rng.pick(&MEDEDELING_TITLES), MainDocument::Mededeling),
     };
     let place = rng.index(PLACES.len());
-    let year = day.year();
-    let (s_nl, s_en) = THEMES[theme].subjects[subject];
-    let until = (year + rng.range(4, 10)).to_string();
-    let range = format!("{}-{}", year + 1, year + 5);
-    let (current, previous) = (year.to_string(), (year - 1).to_string());
-    let values = |s, p| {
-        [
-            ("s", s),
-            ("p", p),
-            ("y", until.as_str()),
-            ("r", range.as_str()),
-            ("c", current.as_str()),
-            ("v", previous.as_str()),
-        ]
-    };
-    let title = (
-        fill(nl, &values(s_nl, PLACES[place].0)),
-        fill(en, &values(s_en, PLACES[place].1)),
-    );
-    let mut short = capitalise(s_nl);
-    if nl.contains("{p}") {
-        short.push_str(" in ");
-        short.push_str(PLACES[place].0);
-    }
+    let (title, short) = item_texts(rng, (nl, en), THEMES[theme].subjects[subject], place, day);
     let result = if nota {
         [codes::GOEDGEKEURD, codes::UITGESTELD, codes::INGETROKKEN][rng.weighted(&RESULT_WEIGHTS)]
     } else {
@@ -152,7 +130,8 @@ fn plan_item(context: &mut Context, day: Day, consultation: Option<ConsultationR
         .filter(|m| *m != minister);
     let news =
         matches!(result, codes::GOEDGEKEURD | codes::AKTE_GENOMEN) && rng.percent(NEWS_PERCENT);
-    let documents = document::plan_agenda_documents(context, main, &title.0, s_nl);
+    let subject_nl = THEMES[theme].subjects[subject].0;
+    let documents = document::plan_agenda_documents(context, main, &title.0, subject_nl);
     Item {
         iri: context.writer.mint(&mut context.rng, "agendapunt"),
         earlier: None,
@@ -168,6 +147,40 @@ fn plan_item(context: &mut Context, day: Day, consultation: Option<ConsultationR
         news,
         documents,
     }
+}
+
+/// The title (Dutch, English) and short title of an item from its template.
+fn item_texts(
+    rng: &mut Rng,
+    (nl, en): Pair,
+    (subject_nl, subject_en): Pair,
+    place: usize,
+    day: Day,
+) -> ((String, String), String) {
+    let year = day.year();
+    let until = (year + rng.range(4, 10)).to_string();
+    let range = format!("{}-{}", year + 1, year + 5);
+    let (current, previous) = (year.to_string(), (year - 1).to_string());
+    let values = |s, p| {
+        [
+            ("s", s),
+            ("p", p),
+            ("y", until.as_str()),
+            ("r", range.as_str()),
+            ("c", current.as_str()),
+            ("v", previous.as_str()),
+        ]
+    };
+    let title = (
+        fill(nl, &values(subject_nl, PLACES[place].0)),
+        fill(en, &values(subject_en, PLACES[place].1)),
+    );
+    let mut short = capitalise(subject_nl);
+    if nl.contains("{p}") {
+        short.push_str(" in ");
+        short.push_str(PLACES[place].0);
+    }
+    (title, short)
 }
 
 /// Mints the agenda-A versions of the items that were already on agenda A.

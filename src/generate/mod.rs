@@ -23,6 +23,7 @@ mod document;
 mod fixed;
 mod meeting;
 mod proposal;
+mod report;
 mod rng;
 mod sink;
 mod terms;
@@ -179,7 +180,7 @@ impl<W: Write> Run<W> {
                 return Ok(true);
             }
             if let Some(report) = report {
-                consultation::write_report(&mut self.context, &report);
+                report::write(&mut self.context, &report);
                 if self.emit()? {
                     return Ok(true);
                 }

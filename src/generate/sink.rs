@@ -174,3 +174,45 @@ impl RecordWriter {
         self.typed_literal(subject, predicate, time, xsd::DATE_TIME);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use oxigraph::io::RdfFormat;
+    use oxigraph::model::{GraphName, Literal, Term};
+
+    use super::*;
+
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+    #[test]
+    fn quads_parse_back_with_their_literals_intact() -> TestResult {
+        let base = BaseIri::parse("https://example.org/")?;
+        let mut writer = RecordWriter::new(&base);
+        let mut rng = Rng::new(1);
+        let root = writer.mint(&mut rng, "stuk");
+        assert!(root.starts_with("https://example.org/id/stuk/"));
+        let tricky = "<a href=\"x\">\\ \n \t \r </a> één";
+        writer.begin(&root);
+        writer.typed(&root, "http://example.org/Class");
+        writer.plain(&root, "http://example.org/p", tricky);
+        writer.en(&root, "http://example.org/p", tricky);
+        writer.date(&root, "http://example.org/d", Day::from_civil(2026, 11, 20));
+        let mut out = Vec::new();
+        assert_eq!(writer.finish(&mut out)?, 5);
+        let quads = crate::ingest::parse_quads(&out, RdfFormat::NQuads, "test")?;
+        assert_eq!(quads.len(), 5);
+        let graph = GraphNames::new(&base).record_graph(NamedNodeRef::new(&root)?);
+        assert!(quads
+            .iter()
+            .all(|q| q.graph_name == GraphName::from(graph.clone())));
+        assert_eq!(
+            quads[2].object,
+            Term::from(Literal::new_simple_literal(tricky))
+        );
+        let english = Literal::new_language_tagged_literal(tricky, "en")?;
+        assert_eq!(quads[3].object, Term::from(english));
+        let date = Literal::new_typed_literal("2026-11-20", xsd::DATE);
+        assert_eq!(quads[4].object, Term::from(date));
+        Ok(())
+    }
+}

@@ -186,3 +186,63 @@ fn proposals_carry_no_personal_data() -> TestResult {
     assert!(proposals > 0, "no proposals generated");
     Ok(())
 }
+
+/// The object of `subject predicate ?` in `record`, as N-Triples text.
+fn object_of(record: &Record, subject: &str, predicate: &str) -> Option<String> {
+    record
+        .triples()
+        .iter()
+        .find(|t| t.subject.to_string() == subject && t.predicate.as_str() == predicate)
+        .map(|t| t.object.to_string())
+}
+
+/// The day (`YYYY-MM-DD`) of a date or dateTime literal; it compares correctly as text.
+fn day_of(literal: &str) -> String {
+    literal.trim_start_matches('"').chars().take(10).collect()
+}
+
+#[test]
+fn statuses_agree_with_dates_and_feedback() -> TestResult {
+    let (bytes, _) = generate(60_000, 13)?;
+    let today = TODAY.to_string();
+    let concept =
+        |list: &str, uuid: &str| format!("<https://agora.vlaanderen.be/id/concept/{list}/{uuid}>");
+    let planned = concept("consultatiestatus", "e5c51cfe-497b-4c49-8114-9e034bec2254");
+    let open = concept("consultatiestatus", "958079a5-abfe-43da-91f5-68b7b0c29b0f");
+    let closed = concept("consultatiestatus", "bda2a754-a507-40c4-a1c3-c8523d18fc8c");
+    let answered = concept("voorstelstatus", "127d80d5-9cae-43a8-a6bb-12bee873910b");
+    let mut seen = HashSet::new();
+    for record in records(&bytes)? {
+        let root = record.root().to_string();
+        let get = |predicate| object_of(&record, &root, predicate).unwrap_or_default();
+        let status = get(terms::STATUS);
+        match record.kind() {
+            RecordKind::Consultation => {
+                let opens = day_of(&get(terms::OPENINGSTIJD));
+                let closes = day_of(&get(terms::SLUITINGSTIJD));
+                if status == planned {
+                    assert!(opens > today, "{root} is planned but opened {opens}");
+                } else if status == open {
+                    assert!(
+                        opens <= today && closes >= today,
+                        "{root}: open {opens}..{closes}"
+                    );
+                } else if status == closed {
+                    assert!(closes < today, "{root} is closed but closes {closes}");
+                }
+                seen.insert(status);
+            }
+            RecordKind::Proposal => {
+                let feedback = !get(terms::HEEFT_TERUGKOPPELING).is_empty();
+                let has_answer = status == answered
+                    || status == concept("voorstelstatus", "59df7f2d-99af-478e-8623-35e61dade1c2");
+                assert_eq!(feedback, has_answer, "{root}: status {status}");
+                seen.insert(status);
+            }
+            _ => {}
+        }
+    }
+    // Every consultation status and every proposal status occurs.
+    assert_eq!(seen.len(), 5 + 4, "statuses seen: {seen:?}");
+    Ok(())
+}

@@ -352,21 +352,25 @@ pub(super) fn slug(text: &str) -> String {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     #[test]
-    fn templates_are_filled() {
+    fn templates_are_filled() -> TestResult {
         let text = fill("{s} in {p} ({x})", &[("s", "Fietspaden"), ("p", "Gent")]);
         assert_eq!(text, "Fietspaden in Gent ({x})");
         assert_eq!(fill("no placeholders", &[]), "no placeholders");
         assert_eq!(fill("open { brace", &[]), "open { brace");
+        Ok(())
     }
 
     #[test]
-    fn slugs_and_capitals() {
+    fn slugs_and_capitals() -> TestResult {
         assert_eq!(slug("Steun voor kmo's in Genk"), "steun-voor-kmo-s-in-genk");
         assert_eq!(
             slug("Artificiële intelligentie"),
             "artificiele-intelligentie"
         );
         assert_eq!(capitalise("het klimaatplan"), "Het klimaatplan");
+        Ok(())
     }
 }
