@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::sparql::GRAPH_OFFERS;
 use crate::store::{parse_query, QueryOptions, Rows, Store};
-use crate::web::error::ApiError;
 use crate::web::deadline::Deadline;
+use crate::web::error::ApiError;
 use crate::web::{negotiate, AppState};
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/home-open-consultations.rq");

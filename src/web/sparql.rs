@@ -19,8 +19,8 @@ use tokio::sync::mpsc;
 
 use crate::sparql::{offers, ProtocolRequest, GRAPH_OFFERS, RESULT_OFFERS};
 use crate::store::{parse_query, QueryError, QueryOptions, ResultFormat};
-use crate::web::error::ApiError;
 use crate::web::deadline::Deadline;
+use crate::web::error::ApiError;
 use crate::web::{negotiate, AppState};
 
 /// Size of the chunks the response body is sent in.
