@@ -75,7 +75,7 @@ const PROPOSALS_PER_WEEK: (i64, i64) = (2, 6);
 
 /// A case that consultations may feed.
 #[derive(Debug, Clone)]
-pub(super) struct CaseRef {
+struct CaseRef {
     iri: String,
     theme: usize,
     opened: Day,
@@ -83,7 +83,7 @@ pub(super) struct CaseRef {
 
 /// A closed consultation that decisions may have been informed by.
 #[derive(Debug, Clone)]
-pub(super) struct ConsultationRef {
+struct ConsultationRef {
     iri: String,
     theme: usize,
     subject: usize,
@@ -98,7 +98,7 @@ const CASE_POOL: usize = 8;
 const CONSULTATION_POOL: usize = 16;
 
 /// Everything the record writers share: randomness, the writer, code lists and the pools.
-pub(super) struct Context {
+struct Context {
     rng: Rng,
     writer: RecordWriter,
     codes: Codes,

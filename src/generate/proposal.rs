@@ -7,6 +7,7 @@
 //! consideration, as seen on [`TODAY`].
 
 use crate::generate::date::Day;
+use crate::generate::rng::Rng;
 use crate::generate::terms::*;
 use crate::generate::text::{
     fill, FEEDBACK_ANSWERED, FEEDBACK_LATE, FEEDBACK_NOT_ADMISSIBLE, PROPOSAL_DESCRIPTIONS,
@@ -19,8 +20,23 @@ use crate::generate::{Context, TODAY};
 const ANSWER_TERM_DAYS: i64 = 61;
 /// Submitter types citizen, organisation, company: most proposals come from citizens.
 const SUBMITTER_WEIGHTS: [u64; 3] = [70, 20, 10];
-/// Outcomes: not admissible, never answered (overdue once the term passes), answered late,
-/// answered in time.
+/// How a proposal fares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    NotAdmissible,
+    Unanswered,
+    Late,
+    InTime,
+}
+/// Every outcome, in the order of [`OUTCOME_WEIGHTS`].
+const OUTCOMES: [Outcome; 4] = [
+    Outcome::NotAdmissible,
+    Outcome::Unanswered,
+    Outcome::Late,
+    Outcome::InTime,
+];
+/// Most proposals are answered in time; some are not admissible, some answered late, and a few
+/// never (overdue once their term passes), as the demo data shows each case.
 const OUTCOME_WEIGHTS: [u64; 4] = [8, 4, 12, 76];
 /// A proposal without feedback counts as just submitted for this many days.
 const SUBMITTED_DAYS: i64 = 14;
@@ -31,6 +47,24 @@ const IN_BEHANDELING: usize = 1;
 const BEANTWOORD: usize = 2;
 const NIET_ONTVANKELIJK: usize = 3;
 
+/// The day feedback was given (none when not yet by [`TODAY`]) and the resulting status.
+fn fate(rng: &mut Rng, outcome: Outcome, submitted: Day, term: Day) -> (Option<Day>, usize) {
+    let answered_on = match outcome {
+        Outcome::NotAdmissible => Some(submitted.plus(rng.range(5, 20))),
+        Outcome::Unanswered => None,
+        Outcome::Late => Some(term.plus(rng.range(1, 60))),
+        Outcome::InTime => Some(submitted.plus(rng.range(10, ANSWER_TERM_DAYS))),
+    }
+    .filter(|answered| *answered <= TODAY);
+    let status = match (answered_on, outcome) {
+        (Some(_), Outcome::NotAdmissible) => NIET_ONTVANKELIJK,
+        (Some(_), _) => BEANTWOORD,
+        (None, _) if TODAY.since(submitted) <= SUBMITTED_DAYS => INGEDIEND,
+        (None, _) => IN_BEHANDELING,
+    };
+    (answered_on, status)
+}
+
 /// Writes one proposal record submitted in the week before the meeting of `day`.
 pub(super) fn write(context: &mut Context, day: Day) {
     let rng = &mut context.rng;
@@ -40,23 +74,14 @@ pub(super) fn write(context: &mut Context, day: Day) {
     let subject = *rng.pick(THEMES[theme].subjects);
     let place = *rng.pick(&PLACES);
     let submitter = rng.weighted(&SUBMITTER_WEIGHTS);
-    let outcome = rng.weighted(&OUTCOME_WEIGHTS);
-    let answered_on = match outcome {
-        0 => Some(submitted.plus(rng.range(5, 20))),
-        1 => None,
-        2 => Some(term.plus(rng.range(1, 60))),
-        _ => Some(submitted.plus(rng.range(10, ANSWER_TERM_DAYS))),
-    }
-    .filter(|answered| *answered <= TODAY);
-    let status = match (answered_on, outcome) {
-        (Some(_), 0) => NIET_ONTVANKELIJK,
-        (Some(_), _) => BEANTWOORD,
-        (None, _) if TODAY.since(submitted) <= SUBMITTED_DAYS => INGEDIEND,
-        (None, _) => IN_BEHANDELING,
+    let outcome = OUTCOMES[rng.weighted(&OUTCOME_WEIGHTS)];
+    let (answered_on, status) = fate(rng, outcome, submitted, term);
+    let title = *rng.pick(&PROPOSAL_TITLES);
+    let description = *rng.pick(&PROPOSAL_DESCRIPTIONS);
+    let answer = match outcome {
+        Outcome::NotAdmissible => FEEDBACK_NOT_ADMISSIBLE,
+        _ => *rng.pick(&FEEDBACK_ANSWERED),
     };
-    let title_pair = *rng.pick(&PROPOSAL_TITLES);
-    let description_pair = *rng.pick(&PROPOSAL_DESCRIPTIONS);
-    let feedback_pair = *rng.pick(&FEEDBACK_ANSWERED);
     let year = (submitted.year() + 1).to_string();
     let values = |s, p, who| [("s", s), ("p", p), ("who", who), ("y", year.as_str())];
     let nl = values(subject.0, place.0, SUBMITTERS[submitter].0);
@@ -68,41 +93,43 @@ pub(super) fn write(context: &mut Context, day: Day) {
     let w = &mut context.writer;
     w.begin(&iri);
     w.typed(&iri, BURGERVOORSTEL);
+    w.nl_en(&iri, TITLE, &fill(title.0, &nl), &fill(title.1, &en));
     w.nl_en(
         &iri,
-        TITLE,
-        &fill(title_pair.0, &nl),
-        &fill(title_pair.1, &en),
+        DESCRIPTION,
+        &fill(description.0, &nl),
+        &fill(description.1, &en),
     );
-    let description = (fill(description_pair.0, &nl), fill(description_pair.1, &en));
-    w.nl_en(&iri, DESCRIPTION, &description.0, &description.1);
     w.date(&iri, DATE_SUBMITTED, submitted);
     w.iri(&iri, INDIENER_TYPE, &codes.submitter_types[submitter]);
     w.iri(&iri, STATUS, &codes.proposal_status[status]);
     w.date(&iri, ANTWOORD_TERMIJN, term);
     w.iri(&iri, GERICHT_AAN, organisation);
     w.iri(&iri, SUBJECT, &codes.themes[theme].themes[0]);
-    let Some(answered_on) = answered_on else {
-        return;
-    };
-    let (mut text_nl, mut text_en) = if outcome == 0 {
-        (
-            FEEDBACK_NOT_ADMISSIBLE.0.to_owned(),
-            FEEDBACK_NOT_ADMISSIBLE.1.to_owned(),
-        )
-    } else {
-        (fill(feedback_pair.0, &nl), fill(feedback_pair.1, &en))
-    };
-    if answered_on > term {
-        text_nl.push_str(FEEDBACK_LATE.0);
-        text_en.push_str(FEEDBACK_LATE.1);
+    if let Some(answered_on) = answered_on {
+        let mut text = (fill(answer.0, &nl), fill(answer.1, &en));
+        if answered_on > term {
+            text.0.push_str(FEEDBACK_LATE.0);
+            text.1.push_str(FEEDBACK_LATE.1);
+        }
+        feedback(context, &iri, theme, &text, answered_on);
     }
+}
+
+/// The feedback on a proposal, given by the organisation it was addressed to.
+fn feedback(
+    context: &mut Context,
+    proposal: &str,
+    theme: usize,
+    text: &(String, String),
+    day: Day,
+) {
     let feedback = context.writer.mint(&mut context.rng, "terugkoppeling");
     let w = &mut context.writer;
-    w.iri(&iri, HEEFT_TERUGKOPPELING, &feedback);
+    w.iri(proposal, HEEFT_TERUGKOPPELING, &feedback);
     w.typed(&feedback, TERUGKOPPELING);
-    w.nl_en(&feedback, DESCRIPTION, &text_nl, &text_en);
-    w.date(&feedback, ISSUED, answered_on);
+    w.nl_en(&feedback, DESCRIPTION, &text.0, &text.1);
+    w.date(&feedback, ISSUED, day);
     w.iri(
         &feedback,
         GEGEVEN_DOOR,
