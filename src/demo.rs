@@ -9,10 +9,12 @@ use oxigraph::model::Triple;
 use crate::ingest::{format_of_path, parse_quads, parse_records, IngestError};
 use crate::model::Record;
 use crate::store::{Store, StoreError};
+use crate::validate::{Shapes, ShapesError};
 
 static ONTOLOGY: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/ontology");
 static REFERENCE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures/reference");
 static DEMO: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/fixtures/demo");
+static SHAPES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/shapes");
 
 /// Why the embedded data could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +59,36 @@ pub fn reference_triples() -> Result<Vec<Triple>, IngestError> {
     Ok(triples)
 }
 
+/// The built-in shapes (`shapes/*.ttl`), as one shapes graph.
+pub fn shapes() -> Result<Shapes, ShapesError> {
+    let mut triples = Vec::new();
+    for file in rdf_files(&SHAPES) {
+        let (format, name) = describe(file.path());
+        triples.extend(
+            parse_quads(file.contents(), format, &name)
+                .map_err(|error| match error {
+                    IngestError::Syntax {
+                        source_name,
+                        location,
+                        message,
+                    } => ShapesError::Syntax {
+                        source_name,
+                        location,
+                        message,
+                    },
+                    other => ShapesError::Syntax {
+                        source_name: name.clone(),
+                        location: "?".to_owned(),
+                        message: other.to_string(),
+                    },
+                })?
+                .into_iter()
+                .map(Triple::from),
+        );
+    }
+    Shapes::from_triples(&triples)
+}
+
 /// The demo records.
 pub fn demo_records() -> Result<Vec<Record>, IngestError> {
     let mut records = Vec::new();
@@ -92,6 +124,25 @@ pub fn load(store: &Store, with_demo: bool) -> Result<Loaded, DemoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_shapes_load_and_every_demo_record_conforms(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let shapes = shapes()?;
+        let reference = reference_triples()?;
+        for record in demo_records()? {
+            let mut data = crate::validate::DataGraph::from_triples(record.triples());
+            data.add_context(&reference);
+            let report = shapes.validate(&data)?;
+            assert!(
+                report.results.is_empty(),
+                "{}: {:?}",
+                record.root(),
+                report.results
+            );
+        }
+        Ok(())
+    }
 
     #[test]
     fn every_embedded_file_parses_and_the_demo_has_records() -> Result<(), IngestError> {

@@ -6,3 +6,4 @@ mod http_pages;
 mod http_sparql;
 mod shacl_w3c;
 mod tidy;
+mod validation_fixtures;
