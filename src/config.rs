@@ -43,6 +43,36 @@ pub enum Command {
     Load(LoadArgs),
     /// Write a synthetic data set of the demo data's shape, for benchmarks and tests.
     Generate(GenerateArgs),
+    /// Validate RDF files offline against the built-in shapes (exit 0: conform; 1: violations;
+    /// 2: a file cannot be read or parsed).
+    Validate(ValidateArgs),
+}
+
+/// How `agora validate` writes its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One line per result.
+    Text,
+    /// A standard `sh:ValidationReport` in Turtle.
+    Turtle,
+    /// A JSON array with one object per record.
+    Json,
+}
+
+/// `agora validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// RDF files to validate (one record each, or one per named graph for TriG/N-Quads).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Folder of shapes files (`*.ttl`) to use instead of the built-in shapes.
+    #[arg(long, env = "AGORA_SHAPES")]
+    pub shapes: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, env = "AGORA_REPORT_FORMAT", value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 /// Where the store lives, shared by the subcommands that open one.

@@ -107,3 +107,51 @@ fn generate_is_deterministic_and_loads() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("bulk loaded"));
 }
+
+#[test]
+fn validate_exits_0_1_2_for_conforming_violating_and_unreadable_files() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let valid = format!("{root}/fixtures/demo/consultatie-klimaatplan.ttl");
+    let output = agora()
+        .args(["validate", &valid])
+        .output()
+        .expect("agora runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("conforms"));
+
+    let invalid = format!("{root}/fixtures/invalid/consultatie-sluiting-voor-opening.ttl");
+    let output = agora()
+        .args(["validate", "--format", "json", &invalid])
+        .output()
+        .expect("agora runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    assert_eq!(report[0]["conforms"], false);
+    assert_eq!(
+        report[0]["results"][0]["constraintComponent"],
+        "http://www.w3.org/ns/shacl#LessThanConstraintComponent"
+    );
+
+    let output = agora()
+        .args(["validate", "--format", "turtle", &invalid])
+        .output()
+        .expect("agora runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("sh:ValidationReport"));
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let broken = dir.path().join("broken.ttl");
+    std::fs::write(&broken, "<http://e/a> <http://e/b> .\n").expect("written");
+    let output = agora()
+        .arg("validate")
+        .arg(&broken)
+        .output()
+        .expect("agora runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("broken.ttl:1:"));
+}

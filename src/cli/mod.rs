@@ -4,6 +4,7 @@
 mod generate;
 mod load;
 mod serve;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Load(args) => load::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Validate(args) => validate::run(&args),
     };
     match outcome {
         Ok(code) => code,
