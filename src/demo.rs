@@ -89,6 +89,16 @@ pub fn shapes() -> Result<Shapes, ShapesError> {
     Shapes::from_triples(&triples)
 }
 
+/// The Turtle source of the built-in shapes file `{name}.ttl`, published at
+/// `{base}/shapes/{name}` (the shape IRIs are `{base}/shapes/{name}#{Shape}`).
+pub fn shapes_file(name: &str) -> Option<&'static [u8]> {
+    let name = name.strip_suffix(".ttl").unwrap_or(name);
+    SHAPES
+        .files()
+        .find(|file| file.path().file_stem().and_then(|s| s.to_str()) == Some(name))
+        .map(|file| file.contents())
+}
+
 /// The demo records.
 pub fn demo_records() -> Result<Vec<Record>, IngestError> {
     let mut records = Vec::new();

@@ -130,3 +130,21 @@ async fn the_on_disk_store_keeps_its_data_and_loads_the_demo_only_once() {
     assert!(n > 1000, "the demo data is there: {n}");
     second.stop().await;
 }
+
+#[tokio::test]
+async fn the_shapes_are_published_where_their_iris_point() {
+    let app = spawn_app().await;
+    let response = app.get("/shapes/participatie", "text/turtle").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/turtle; charset=utf-8"
+    );
+    let turtle = response.text().await.expect("a body");
+    assert!(turtle.contains("sh:NodeShape"), "{turtle}");
+    assert_eq!(
+        app.get("/shapes/nothing", "text/turtle").await.status(),
+        404
+    );
+    app.stop().await;
+}

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/id/{*path}", get(local_resource))
         .route("/resource", get(any_resource))
+        .route("/shapes/{name}", get(shapes_file))
 }
 
 #[derive(Serialize)]
@@ -125,6 +126,22 @@ async fn any_resource(
         ));
     };
     resource(state, iri, params.format.as_deref(), &headers).await
+}
+
+/// The published shapes, so that senders can validate before pushing.
+#[tracing::instrument]
+async fn shapes_file(Path(name): Path<String>) -> Result<Response, ApiError> {
+    let Some(turtle) = crate::demo::shapes_file(&name) else {
+        return Err(ApiError::NotFound(format!(
+            "no shapes file {name:?}; the shapes are besluitvorming, documenten, organisaties, participatie and privacy"
+        )));
+    };
+    let mut response = (StatusCode::OK, turtle).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/turtle; charset=utf-8"),
+    );
+    Ok(response)
 }
 
 #[derive(Serialize)]
