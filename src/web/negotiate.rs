@@ -1,5 +1,8 @@
 //! Content negotiation: picks what to send from an `Accept` header (RFC 9110 §12.5.1).
 
+use crate::sparql::Offer;
+use crate::web::error::ApiError;
+
 /// One media range of an `Accept` header.
 #[derive(Debug, Clone, PartialEq)]
 struct MediaRange {
@@ -78,6 +81,28 @@ pub fn choose(accept: Option<&str>, offers: &[&[&str]]) -> Option<usize> {
         }
     }
     best.map(|(_, index)| index)
+}
+
+/// Picks the [`Offer`] the client prefers, or answers 406 naming what is available.
+pub fn choose_offer(accept: Option<&str>, offers: &[Offer]) -> Result<Offer, ApiError> {
+    let media_types: Vec<Vec<&str>> = offers
+        .iter()
+        .map(|offer| {
+            std::iter::once(offer.media_type)
+                .chain(offer.aliases.iter().copied())
+                .collect()
+        })
+        .collect();
+    let slices: Vec<&[&str]> = media_types.iter().map(Vec::as_slice).collect();
+    choose(accept, &slices)
+        .map(|index| offers[index])
+        .ok_or_else(|| ApiError::NotAcceptable {
+            available: offers
+                .iter()
+                .map(|offer| offer.media_type)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
 }
 
 /// Whether a browser-style `Accept` header asks for HTML before RDF.

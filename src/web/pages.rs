@@ -257,21 +257,7 @@ async fn rdf_description(
                 "unknown format {other:?}; use html, turtle, ntriples, jsonld or rdfxml"
             )))
         }
-        None => {
-            let media: Vec<Vec<&str>> = GRAPH_OFFERS
-                .iter()
-                .map(|o| {
-                    std::iter::once(o.media_type)
-                        .chain(o.aliases.iter().copied())
-                        .collect()
-                })
-                .collect();
-            let slices: Vec<&[&str]> = media.iter().map(Vec::as_slice).collect();
-            let index = negotiate::choose(accept, &slices).ok_or_else(|| ApiError::NotAcceptable {
-                available: "text/html, text/turtle, application/n-triples, application/ld+json, application/rdf+xml".to_owned(),
-            })?;
-            GRAPH_OFFERS[index]
-        }
+        None => negotiate::choose_offer(accept, GRAPH_OFFERS)?,
     };
     let query = parse_query(&format!("DESCRIBE <{}>", node.as_str()))
         .map_err(|e| ApiError::Internal(e.into()))?;

@@ -79,25 +79,7 @@ async fn query(
     let request = ProtocolRequest::from_parameters(&parameters, query_body)?;
     let parsed = parse_query(&request.query).map_err(QueryError::from)?;
     let available = offers(&parsed);
-    let media_types: Vec<Vec<&str>> = available
-        .iter()
-        .map(|offer| {
-            std::iter::once(offer.media_type)
-                .chain(offer.aliases.iter().copied())
-                .collect()
-        })
-        .collect();
-    let media_type_slices: Vec<&[&str]> = media_types.iter().map(Vec::as_slice).collect();
-    let Some(chosen) = negotiate::choose(accept, &media_type_slices) else {
-        return Err(ApiError::NotAcceptable {
-            available: available
-                .iter()
-                .map(|offer| offer.media_type)
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    };
-    let offer = available[chosen];
+    let offer = negotiate::choose_offer(accept, available)?;
 
     let permit = tokio::time::timeout(SLOT_WAIT, state.query_slots.clone().acquire_owned())
         .await
@@ -216,23 +198,7 @@ fn service_description(headers: &HeaderMap, accept: Option<&str>) -> Result<Resp
         sd:defaultGraph [ a sd:Graph ] ] .
 "
     );
-    let media: Vec<Vec<&str>> = GRAPH_OFFERS
-        .iter()
-        .map(|o| {
-            std::iter::once(o.media_type)
-                .chain(o.aliases.iter().copied())
-                .collect()
-        })
-        .collect();
-    let slices: Vec<&[&str]> = media.iter().map(Vec::as_slice).collect();
-    let Some(index) = negotiate::choose(accept, &slices) else {
-        return Err(ApiError::NotAcceptable {
-            available:
-                "text/turtle, application/n-triples, application/ld+json, application/rdf+xml"
-                    .to_owned(),
-        });
-    };
-    let offer = GRAPH_OFFERS[index];
+    let offer = negotiate::choose_offer(accept, GRAPH_OFFERS)?;
     let ResultFormat::Graph(format) = offer.format else {
         return Err(ApiError::Internal(anyhow::anyhow!(
             "graph offers hold graph formats"
