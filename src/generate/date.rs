@@ -12,20 +12,7 @@ use std::fmt;
 pub(super) struct Day(pub(super) i64);
 
 /// Dutch month names, for titles such as "Ministerraad van 9 oktober 2026".
-const MONTHS_NL: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
+const MONTHS_NL: [&str; 12] = crate::model::DUTCH_MONTHS;
 
 /// English month names, for the English titles.
 const MONTHS_EN: [&str; 12] = [

@@ -9,3 +9,19 @@ pub mod vocab;
 
 pub use graphs::{BaseIri, BaseIriError, GraphNames};
 pub use record::{Record, RecordError, RecordKind};
+
+/// Dutch month names, January first, for dates in titles and pages ("9 oktober 2026").
+pub const DUTCH_MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];

@@ -202,32 +202,8 @@ async fn resource(
         .and_then(|row| row.str("value"))
         .unwrap_or(iri)
         .to_owned();
-    let rows: Vec<PropertyRow> = properties
-        .iter()
-        .map(|row| {
-            let property = row.str("property").unwrap_or_default();
-            let (display, link) = display_term(base, row.get("value"), row.str("valueLabel"));
-            PropertyRow {
-                property: property.to_owned(),
-                property_short: short_iri(property),
-                display,
-                href: link,
-            }
-        })
-        .collect();
-    let incoming_rows: Vec<PropertyRow> = incoming
-        .iter()
-        .map(|row| {
-            let property = row.str("property").unwrap_or_default();
-            let (display, link) = display_term(base, row.get("subject"), row.str("subjectLabel"));
-            PropertyRow {
-                property: property.to_owned(),
-                property_short: short_iri(property),
-                display,
-                href: link,
-            }
-        })
-        .collect();
+    let rows = property_rows(base, &properties, "value", "valueLabel");
+    let incoming_rows = property_rows(base, &incoming, "subject", "subjectLabel");
     let mut context = tera::Context::new();
     context.insert("iri", iri);
     context.insert("label", &label);
@@ -239,6 +215,23 @@ async fn resource(
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(response)
+}
+
+/// Table rows for the page: each solution's `?property` with the term bound to `term`, shown by
+/// its label (`label`) when it has one.
+fn property_rows(base: &str, rows: &Rows, term: &str, label: &str) -> Vec<PropertyRow> {
+    rows.iter()
+        .map(|row| {
+            let property = row.str("property").unwrap_or_default();
+            let (display, href) = display_term(base, row.get(term), row.str(label));
+            PropertyRow {
+                property: property.to_owned(),
+                property_short: short_iri(property),
+                display,
+                href,
+            }
+        })
+        .collect()
 }
 
 async fn rdf_description(
@@ -372,21 +365,6 @@ fn short_iri(iri: &str) -> String {
     iri.to_owned()
 }
 
-const DUTCH_MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// `2026-10-02T10:00:00+02:00` as `2 oktober 2026`; anything else unchanged.
 pub fn dutch_date(value: &str) -> String {
     let date = value.get(..10).unwrap_or(value);
@@ -395,7 +373,9 @@ pub fn dutch_date(value: &str) -> String {
         return value.to_owned();
     };
     match (month.parse::<usize>(), day.parse::<u32>()) {
-        (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", DUTCH_MONTHS[month - 1]),
+        (Ok(month @ 1..=12), Ok(day)) => {
+            format!("{day} {} {year}", crate::model::DUTCH_MONTHS[month - 1])
+        }
         _ => value.to_owned(),
     }
 }
