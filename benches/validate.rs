@@ -1,0 +1,3 @@
+//! Validation benchmark (issue 3): not written yet.
+
+fn main() {}
