@@ -241,6 +241,38 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Replaces the named graph `graph` with `triples`, in one transaction.
+    ///
+    /// The graph is raw data, not a record: nothing is said about it in the system graph, and
+    /// unless `graph` is a record graph or the reference graph (whose triples are published),
+    /// its triples stay out of the published default graph and are reachable only by name
+    /// (`GRAPH`, `FROM`, `default-graph-uri`, `named-graph-uri`). The W3C SPARQL suites load
+    /// their test data this way.
+    ///
+    /// ```
+    /// use agora::model::BaseIri;
+    /// use agora::store::{PutOutcome, Store};
+    /// use oxigraph::model::{NamedNodeRef, Triple};
+    /// let store = Store::in_memory(&BaseIri::parse("https://agora.vlaanderen.be").unwrap()).unwrap();
+    /// let graph = NamedNodeRef::new("http://example.org/g").unwrap();
+    /// let s = NamedNodeRef::new("http://example.org/s").unwrap();
+    /// let triples = [Triple::new(s, s, s)];
+    /// assert_eq!(store.put_graph(graph, &triples).unwrap(), PutOutcome::Created);
+    /// assert_eq!(store.put_graph(graph, &triples).unwrap(), PutOutcome::Unchanged);
+    /// assert_eq!(store.published_triple_count().unwrap(), 0);
+    /// ```
+    pub fn put_graph(
+        &self,
+        graph: NamedNodeRef<'_>,
+        triples: &[Triple],
+    ) -> Result<PutOutcome, StoreError> {
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let mut transaction = self.inner.start_transaction()?;
+        let outcome = replace_graph(&mut transaction, &self.names, graph, triples)?;
+        transaction.commit()?;
+        Ok(outcome)
+    }
 }
 
 /// Why a bulk load stopped.
