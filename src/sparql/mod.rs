@@ -1,13 +1,16 @@
 //! The SPARQL 1.1 Protocol, without HTTP: which operation a request carries, which dataset it
 //! names, and which result formats each query form can be sent in.
 //!
-//! `web` turns an HTTP request into a [`ProtocolRequest`], negotiates one of [`offers`], and hands
-//! the parsed query to `store::Store::evaluate`.
+//! `web` turns an HTTP request into a [`ProtocolRequest`], parses its query against the endpoint's
+//! base IRI ([`ProtocolRequest::parse`]), negotiates one of [`offers`], and hands the parsed query
+//! to `store::Store::evaluate`.
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::results::QueryResultsFormat;
+use spargebra::SparqlSyntaxError;
 
+use crate::model::BaseIri;
 use crate::store::ResultFormat;
 
 /// A query operation as the protocol received it.
@@ -85,6 +88,24 @@ impl ProtocolRequest {
             named_graphs: iris("named-graph-uri")?,
         })
     }
+
+    /// Parses the query. Relative IRIs resolve against the endpoint's own IRI,
+    /// `{base}/sparql`: the protocol lets the service define the base IRI ("which MAY be the
+    /// service endpoint"), and without one `CONSTRUCT { <s> <p> 1 } WHERE {}` would not parse.
+    pub fn parse(&self, base: &BaseIri) -> Result<spargebra::Query, SparqlSyntaxError> {
+        let parser = spargebra::SparqlParser::new();
+        // `BaseIri` guarantees an absolute IRI; were it refused, relative IRIs would not parse.
+        let parser = parser
+            .clone()
+            .with_base_iri(endpoint_iri(base))
+            .unwrap_or(parser);
+        parser.parse_query(&self.query)
+    }
+}
+
+/// The IRI of the SPARQL endpoint of the instance at `base`.
+pub fn endpoint_iri(base: &BaseIri) -> String {
+    format!("{}/sparql", base.as_str())
 }
 
 /// A media type Agora can send, with the format behind it.
@@ -182,6 +203,22 @@ mod tests {
         assert_eq!(request.query, "ASK {}");
         assert_eq!(request.default_graphs.len(), 1);
         assert_eq!(request.named_graphs.len(), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn relative_iris_resolve_against_the_endpoint() -> Result<(), Box<dyn std::error::Error>> {
+        let request = ProtocolRequest::from_parameters(
+            &params(&[("query", "CONSTRUCT { <s> <p> 1 } WHERE {}")]),
+            None,
+        )?;
+        let query = request.parse(&BaseIri::parse("https://agora.vlaanderen.be")?)?;
+        assert!(
+            query
+                .to_string()
+                .contains("<https://agora.vlaanderen.be/s>"),
+            "{query}"
+        );
         Ok(())
     }
 

@@ -18,7 +18,7 @@ use axum::Router;
 use tokio::sync::mpsc;
 
 use crate::sparql::{offers, ProtocolRequest, GRAPH_OFFERS, RESULT_OFFERS};
-use crate::store::{parse_query, QueryError, QueryOptions, ResultFormat};
+use crate::store::{QueryError, QueryOptions, ResultFormat};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
 use crate::web::{negotiate, AppState};
@@ -77,7 +77,9 @@ async fn query(
         }
     }
     let request = ProtocolRequest::from_parameters(&parameters, query_body)?;
-    let parsed = parse_query(&request.query).map_err(QueryError::from)?;
+    let parsed = request
+        .parse(&state.config.base_iri)
+        .map_err(QueryError::from)?;
     let available = offers(&parsed);
     let offer = negotiate::choose_offer(accept, available)?;
 
