@@ -5,5 +5,6 @@ mod helpers;
 mod http_pages;
 mod http_sparql;
 mod shacl_w3c;
+mod sparql_w3c;
 mod tidy;
 mod validation_fixtures;
