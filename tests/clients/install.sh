@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the independent SPARQL clients that tests/sparql_clients.rs drives against a real Agora:
+# SPARQLWrapper and rdflib (PyPI, into a virtualenv) and Comunica (npm). Both live under
+# $HOME/.cache/agora, outside the clone; a second run with unchanged pins does nothing.
+# Prints the AGORA_PYTHON and AGORA_COMUNICA values the tests read.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cache="${AGORA_CLIENTS_DIR:-$HOME/.cache/agora}"
+
+venv="$cache/venv"
+if ! "$venv/bin/python" -c 'import sys' >/dev/null 2>&1; then
+  python3 -m venv "$venv"
+fi
+if ! cmp -s "$here/requirements.txt" "$venv/agora-requirements.txt"; then
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt" >&2
+  cp "$here/requirements.txt" "$venv/agora-requirements.txt"
+fi
+
+node_dir="$cache/node"
+mkdir -p "$node_dir"
+if ! cmp -s "$here/package.json" "$node_dir/package.json" \
+  || [ ! -f "$node_dir/node_modules/@comunica/query-sparql/package.json" ]; then
+  cp "$here/package.json" "$node_dir/package.json"
+  (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error >&2)
+fi
+
+echo "AGORA_PYTHON=$venv/bin/python"
+echo "AGORA_COMUNICA=$node_dir/node_modules"
