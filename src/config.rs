@@ -132,9 +132,22 @@ pub struct LoadArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
 
+    /// The holder the loaded records belong to: only a write token of this holder can change
+    /// or withdraw them later.
+    #[arg(long, env = "AGORA_HOLDER", default_value = "agora-load", value_parser = parse_holder)]
+    pub holder: String,
+
     /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+fn parse_holder(value: &str) -> Result<String, String> {
+    if crate::model::is_valid_holder(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(crate::model::HOLDER_RULE.to_owned())
+    }
 }
 
 /// `agora generate`.

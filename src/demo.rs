@@ -8,7 +8,7 @@ use oxigraph::model::Triple;
 
 use crate::ingest::{format_of_path, parse_quads, parse_records, IngestError};
 use crate::model::Record;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, WriteError};
 use crate::validate::{Shapes, ShapesError};
 
 static ONTOLOGY: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/ontology");
@@ -25,7 +25,13 @@ pub enum DemoError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A demo record was refused (caught by the tests before it ships).
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
+
+/// The holder the demo records belong to.
+pub const DEMO_HOLDER: &str = "agora-demo";
 
 /// What [`load_if_empty`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +129,7 @@ pub fn load(store: &Store, with_demo: bool) -> Result<Loaded, DemoError> {
     if with_demo && store.record_count()? == 0 {
         let demo = demo_records()?;
         records = demo.len();
-        store.put_records(&demo)?;
+        store.put_records(DEMO_HOLDER, &demo)?;
     }
     Ok(Loaded {
         reference_triples: reference.len(),

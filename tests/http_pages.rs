@@ -98,7 +98,7 @@ async fn templates_escape_what_the_data_says() {
         "hostile",
     )
     .expect("parses");
-    app.store.put_records(&records).expect("stored");
+    app.store.put_records("tester", &records).expect("stored");
     let response = app.get("/id/organisatie/x", BROWSER).await;
     assert_eq!(response.status(), 200);
     let body = response.text().await.expect("a body");

@@ -39,11 +39,11 @@ pub fn run(args: &LoadArgs) -> anyhow::Result<ExitCode> {
             })?;
             let records = RecordStream::new(BufReader::new(file), format, &name);
             let count = store
-                .bulk_load(records, |_| {})
+                .bulk_load(&args.holder, records, |_| {})
                 .with_context(|| format!("while bulk loading {name}"))?;
             writeln!(stdout, "{name}: {count} records bulk loaded")?;
         } else {
-            let outcomes = load_file(&store, path, format, &name)?;
+            let outcomes = load_file(&store, &args.holder, path, format, &name)?;
             let created = outcomes
                 .iter()
                 .filter(|o| **o == PutOutcome::Created)
@@ -73,6 +73,7 @@ pub fn run(args: &LoadArgs) -> anyhow::Result<ExitCode> {
 
 fn load_file(
     store: &Store,
+    holder: &str,
     path: &Path,
     format: oxigraph::io::RdfFormat,
     name: &str,
@@ -82,5 +83,9 @@ fn load_file(
         error,
     })?;
     let records = parse_records(&data, format, name)?;
-    Ok(store.put_records(&records)?)
+    Ok(store
+        .put_records(holder, &records)?
+        .into_iter()
+        .map(|receipt| receipt.outcome)
+        .collect())
 }

@@ -49,18 +49,38 @@ impl BaseIri {
     }
 }
 
+/// What a holder name may look like, in words.
+pub const HOLDER_RULE: &str =
+    "a holder name is 1 to 64 ASCII letters, digits, '-', '_' or '.', such as kaleidos or gent-participatie";
+
+/// Whether `name` can name a token holder (it becomes part of an IRI: `{base}/id/agent/{name}`).
+pub fn is_valid_holder(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+}
+
 /// Names of the graphs Agora keeps in its store.
 ///
 /// - one graph per record: `{base}/graph/record/{uuid5(root IRI)}`, so a record's graph is
 ///   found from its root IRI alone, whatever URI scheme the root uses;
 /// - the reference-data graph (code lists, ontology): `{base}/graph/reference`;
-/// - the system graph (which graph holds which record, and when it changed): `{base}/graph/system`.
+/// - the public history graph (released versions with their provenance, tombstones):
+///   `{base}/graph/history`;
+/// - the system graph (who holds which record, its versions and embargo, the write log):
+///   `{base}/graph/system`, private;
+/// - one graph per superseded or pending version of a record:
+///   `{base}/graph/version/{record id}/{n}`, private (the current version is the record graph).
 ///
 /// The store's default graph is not named here: it is the published data, maintained by `store`.
 #[derive(Debug, Clone)]
 pub struct GraphNames {
+    base: String,
     record_prefix: String,
+    version_prefix: String,
     reference: NamedNode,
+    history: NamedNode,
     system: NamedNode,
 }
 
@@ -69,10 +89,52 @@ impl GraphNames {
     pub fn new(base: &BaseIri) -> Self {
         let base = base.as_str();
         Self {
+            base: base.to_owned(),
             record_prefix: format!("{base}/graph/record/"),
+            version_prefix: format!("{base}/graph/version/"),
             reference: NamedNode::new_unchecked(format!("{base}/graph/reference")),
+            history: NamedNode::new_unchecked(format!("{base}/graph/history")),
             system: NamedNode::new_unchecked(format!("{base}/graph/system")),
         }
+    }
+
+    /// A record's identifier: the UUID v5 of its root IRI in the URL namespace, so that anyone
+    /// who knows the root can compute it (`uuid -v5 ns:URL <root>`).
+    pub fn record_id(root: NamedNodeRef<'_>) -> Uuid {
+        Uuid::new_v5(&Uuid::NAMESPACE_URL, root.as_str().as_bytes())
+    }
+
+    /// The record graph with this identifier.
+    pub fn record_graph_of(&self, id: Uuid) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}{id}", self.record_prefix))
+    }
+
+    /// The private graph that keeps the content of version `number` of record `id` once it is
+    /// superseded (or while it waits for its publication time).
+    pub fn version_graph(&self, id: Uuid, number: u64) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}{id}/{number}", self.version_prefix))
+    }
+
+    /// The public IRI of version `number` of record `id`: `{base}/id/versie/{id}/{number}`.
+    pub fn version_iri(&self, id: Uuid, number: u64) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}/id/versie/{id}/{number}", self.base))
+    }
+
+    /// The IRI of a token holder as a `prov:Agent`: `{base}/id/agent/{holder}`. Holder names
+    /// are checked when tokens are configured (letters, digits, `-`, `_`, `.`).
+    pub fn agent_iri(&self, holder: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}/id/agent/{holder}", self.base))
+    }
+
+    /// Whether `graph` is private: the system graph or a version graph. The public SPARQL
+    /// endpoint never shows these.
+    pub fn is_private(&self, graph: &str) -> bool {
+        graph == self.system.as_str() || graph.starts_with(&self.version_prefix)
+    }
+
+    /// The prefix of every version graph (for query rewriting).
+    pub fn version_prefix(&self) -> &str {
+        &self.version_prefix
     }
 
     /// The graph that holds the record whose root is `root`.
@@ -87,8 +149,7 @@ impl GraphNames {
     /// assert!(names.is_record_graph(graph.as_ref()));
     /// ```
     pub fn record_graph(&self, root: NamedNodeRef<'_>) -> NamedNode {
-        let key = Uuid::new_v5(&Uuid::NAMESPACE_URL, root.as_str().as_bytes());
-        NamedNode::new_unchecked(format!("{}{key}", self.record_prefix))
+        self.record_graph_of(Self::record_id(root))
     }
 
     /// Whether `graph` is a record graph of this instance.
@@ -98,7 +159,14 @@ impl GraphNames {
 
     /// Whether the triples of `graph` are part of the published default graph.
     pub fn is_public(&self, graph: NamedNodeRef<'_>) -> bool {
-        self.is_record_graph(graph) || graph == self.reference.as_ref()
+        self.is_record_graph(graph)
+            || graph == self.reference.as_ref()
+            || graph == self.history.as_ref()
+    }
+
+    /// The public history graph.
+    pub fn history(&self) -> NamedNodeRef<'_> {
+        self.history.as_ref()
     }
 
     /// The reference-data graph.

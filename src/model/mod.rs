@@ -3,11 +3,13 @@
 //! Nothing here does IO. [`Record`] is the unit of storage: one root resource with the
 //! resources it owns, kept in its own named graph (see `ontology/README.md`).
 
+mod canonical;
 mod graphs;
 mod record;
 pub mod vocab;
 
-pub use graphs::{BaseIri, BaseIriError, GraphNames};
+pub use canonical::{canonical_hash, hex, CanonicalError};
+pub use graphs::{is_valid_holder, BaseIri, BaseIriError, GraphNames, HOLDER_RULE};
 pub use record::{Record, RecordError, RecordKind};
 
 /// Dutch month names, January first, for dates in titles and pages ("9 oktober 2026").

@@ -16,17 +16,25 @@
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
 
 mod query;
+mod records;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use oxigraph::model::{
-    GraphName, GraphNameRef, Literal, NamedNodeRef, NamedOrBlankNodeRef, Quad, Term, Triple,
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
+    Term, Triple,
 };
 use oxigraph::store::{StorageError, Transaction};
+use oxsdatatypes::DateTime;
+use uuid::Uuid;
 
-use crate::model::{vocab, BaseIri, GraphNames, Record, RecordKind};
+use crate::model::{vocab, BaseIri, GraphNames, Record};
+
+pub use records::{
+    Precondition, PrepareError, RecordState, RecordWrite, VersionInfo, WriteError, WriteReceipt,
+};
 
 pub use query::{parse_query, query_form, QueryError, QueryOptions, ResultFormat, Row, Rows};
 
@@ -136,28 +144,177 @@ impl Store {
         Ok(count)
     }
 
-    /// Writes records in one transaction: each replaces its record graph, and the published
-    /// default graph follows. Either every record is written or none is.
-    pub fn put_records(&self, records: &[Record]) -> Result<Vec<PutOutcome>, StoreError> {
+    /// Writes records for `holder` in one transaction: all are written or none is (a batch).
+    /// Each record is checked (holder, precondition, claims on other holders' resources), hashed
+    /// and versioned; a record whose planned publication time is in the future is kept private
+    /// until then (see `records.rs`).
+    pub fn write(
+        &self,
+        holder: &str,
+        writes: &[RecordWrite],
+        precondition: Precondition,
+    ) -> Result<Vec<WriteReceipt>, WriteError> {
+        let mut roots = HashSet::new();
+        for write in writes {
+            if !roots.insert(write.record().root()) {
+                return Err(WriteError::Duplicate {
+                    root: write.record().root().as_str().to_owned(),
+                });
+            }
+        }
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let now = Literal::from(oxsdatatypes::DateTime::now());
+        let now = DateTime::now();
         let mut transaction = self.inner.start_transaction()?;
-        let mut outcomes = Vec::with_capacity(records.len());
-        for record in records {
-            let graph = self.names.record_graph(record.root());
-            let outcome = replace_graph(
+        let mut receipts = Vec::with_capacity(writes.len());
+        for write in writes {
+            receipts.push(records::write_record(
                 &mut transaction,
                 &self.names,
-                graph.as_ref(),
-                record.triples(),
-            )?;
-            if outcome != PutOutcome::Unchanged {
-                self.describe_record(&mut transaction, graph.as_ref(), record, &now)?;
-            }
-            outcomes.push(outcome);
+                holder,
+                write,
+                precondition,
+                now,
+            )?);
         }
         transaction.commit()?;
-        Ok(outcomes)
+        Ok(receipts)
+    }
+
+    /// Prepares and writes records for `holder` (for loaders and tests).
+    pub fn put_records(
+        &self,
+        holder: &str,
+        records: &[Record],
+    ) -> Result<Vec<WriteReceipt>, WriteError> {
+        let writes = records
+            .iter()
+            .map(|record| RecordWrite::prepare(record.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.write(holder, &writes, Precondition::None)
+    }
+
+    /// Withdraws the record whose root is `root`: it leaves the published data and its root gets
+    /// a public tombstone with the time and `reason`; its history stays.
+    pub fn withdraw(
+        &self,
+        holder: &str,
+        root: NamedNodeRef<'_>,
+        reason: &str,
+    ) -> Result<RecordState, WriteError> {
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let mut transaction = self.inner.start_transaction()?;
+        let state = records::withdraw(
+            &mut transaction,
+            &self.names,
+            holder,
+            root,
+            reason,
+            DateTime::now(),
+        )?;
+        transaction.commit()?;
+        Ok(state)
+    }
+
+    /// Releases every pending version whose publication time has come; returns their roots.
+    pub fn release_due(&self) -> Result<Vec<NamedNode>, StoreError> {
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let mut transaction = self.inner.start_transaction()?;
+        let released = records::release_due(&mut transaction, &self.names, DateTime::now())?;
+        if released.is_empty() {
+            return Ok(released);
+        }
+        transaction.commit()?;
+        Ok(released)
+    }
+
+    /// The earliest planned publication time of a pending version, if any.
+    pub fn next_release(&self) -> Result<Option<DateTime>, StoreError> {
+        let transaction = self.inner.start_transaction()?;
+        let scheduled = records::scheduled(&transaction, &self.names)?;
+        Ok(scheduled
+            .into_iter()
+            .map(|(_, time)| time)
+            .reduce(|a, b| if b < a { b } else { a }))
+    }
+
+    /// What the store knows about the record with this identifier.
+    pub fn record_state(&self, id: Uuid) -> Result<Option<RecordState>, StoreError> {
+        let transaction = self.inner.start_transaction()?;
+        records::read_state(
+            &transaction,
+            &self.names,
+            self.names.record_graph_of(id).as_ref(),
+        )
+    }
+
+    /// Every version of a record, oldest first.
+    pub fn versions(&self, root: NamedNodeRef<'_>) -> Result<Vec<VersionInfo>, StoreError> {
+        records::versions(&self.inner, &self.names, root)
+    }
+
+    /// The content of version `number` of a record (the record graph for the released version,
+    /// its private version graph otherwise); `None` if no such version is kept.
+    pub fn version_triples(
+        &self,
+        state: &RecordState,
+        number: u64,
+    ) -> Result<Option<Vec<Triple>>, StoreError> {
+        let graph = if state.released == Some(number) && state.withdrawn.is_none() {
+            self.names.record_graph_of(state.id)
+        } else {
+            self.names.version_graph(state.id, number)
+        };
+        let triples = self.graph_triples(graph.as_ref())?;
+        Ok((!triples.is_empty()).then_some(triples))
+    }
+
+    /// The triples of one graph.
+    fn graph_triples(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Triple>, StoreError> {
+        self.inner
+            .quads_for_pattern(None, None, None, Some(graph.into()))
+            .map(|quad| quad.map(Triple::from).map_err(StoreError::from))
+            .collect()
+    }
+
+    /// What the published data says about the resources `records` refer to but do not
+    /// describe themselves: for each such IRI, its outgoing triples from every public graph
+    /// except the records' own graphs. Validation sees these as context, so that a decision
+    /// pointing at a stored meeting is valid and one pointing at nothing is reported.
+    pub fn context_for(&self, records: &[&Record]) -> Result<Vec<Triple>, StoreError> {
+        let own: HashSet<NamedNode> = records
+            .iter()
+            .map(|record| self.names.record_graph(record.root()))
+            .collect();
+        let described: HashSet<&NamedOrBlankNode> = records
+            .iter()
+            .flat_map(|record| record.triples().iter().map(|triple| &triple.subject))
+            .collect();
+        let mut seen = HashSet::new();
+        let mut context = HashSet::new();
+        for record in records {
+            for triple in record.triples() {
+                let Term::NamedNode(object) = &triple.object else {
+                    continue;
+                };
+                if described.contains(&NamedOrBlankNode::NamedNode(object.clone()))
+                    || !seen.insert(object.clone())
+                {
+                    continue;
+                }
+                for quad in
+                    self.inner
+                        .quads_for_pattern(Some(object.as_ref().into()), None, None, None)
+                {
+                    let quad = quad?;
+                    if let GraphName::NamedNode(graph) = &quad.graph_name {
+                        if self.names.is_public(graph.as_ref()) && !own.contains(graph) {
+                            context.insert(Triple::from(quad));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(context.into_iter().collect())
     }
 
     /// Replaces the reference-data graph (code lists, ontology) with `triples`.
@@ -179,6 +336,7 @@ impl Store {
     /// that the store is empty. Returns the number of records loaded.
     pub fn bulk_load<E>(
         &self,
+        holder: &str,
         records: impl Iterator<Item = Result<Record, E>>,
         on_progress: impl Fn(u64) + Send + Sync + 'static,
     ) -> Result<u64, BulkLoadError<E>>
@@ -189,25 +347,22 @@ impl Store {
             .write_lock
             .lock()
             .map_err(|_| BulkLoadError::Store(StoreError::Poisoned))?;
-        let now = Literal::from(oxsdatatypes::DateTime::now());
+        let now = DateTime::now();
         let mut count = 0;
         let names = Arc::clone(&self.names);
         let quads = records.flat_map(|record| -> Vec<Result<Quad, BulkLoadError<E>>> {
-            let record = match record {
-                Ok(record) => record,
-                Err(error) => return vec![Err(BulkLoadError::Input(error))],
+            let write = match record
+                .map_err(BulkLoadError::Input)
+                .and_then(|record| RecordWrite::prepare(record).map_err(BulkLoadError::Prepare))
+            {
+                Ok(write) => write,
+                Err(error) => return vec![Err(error)],
             };
             count += 1;
-            let graph = names.record_graph(record.root());
-            let mut quads = Vec::with_capacity(record.triples().len() * 2 + 3);
-            for triple in record.triples() {
-                quads.push(Ok(triple.clone().in_graph(graph.clone())));
-                quads.push(Ok(triple.clone().in_graph(GraphName::DefaultGraph)));
-            }
-            for triple in record_description(graph.as_ref(), &record, &now) {
-                quads.push(Ok(triple.in_graph(names.system().into_owned())));
-            }
-            quads
+            records::initial_quads(&names, holder, &write, now)
+                .into_iter()
+                .map(Ok)
+                .collect()
         });
         let mut loader = self.inner.bulk_loader().on_progress(on_progress);
         loader.load_ok_quads::<BulkLoadError<E>, BulkLoadError<E>>(quads)?;
@@ -219,26 +374,6 @@ impl Store {
     pub fn optimize(&self) -> Result<(), StoreError> {
         self.inner.flush()?;
         self.inner.optimize()?;
-        Ok(())
-    }
-
-    fn describe_record(
-        &self,
-        transaction: &mut Transaction<'_>,
-        graph: NamedNodeRef<'_>,
-        record: &Record,
-        now: &Literal,
-    ) -> Result<(), StoreError> {
-        let system = self.names.system();
-        let old: Vec<Quad> = transaction
-            .quads_for_pattern(Some(graph.into()), None, None, Some(system.into()))
-            .collect::<Result<_, _>>()?;
-        for quad in &old {
-            transaction.remove(quad);
-        }
-        for triple in record_description(graph, record, now) {
-            transaction.insert(triple.as_ref().in_graph(system));
-        }
         Ok(())
     }
 
@@ -281,6 +416,9 @@ pub enum BulkLoadError<E> {
     /// The input failed.
     #[error(transparent)]
     Input(E),
+    /// A record cannot be hashed or has a bad publication time.
+    #[error(transparent)]
+    Prepare(PrepareError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -290,16 +428,6 @@ impl<E> From<StorageError> for BulkLoadError<E> {
     fn from(error: StorageError) -> Self {
         Self::Store(error.into())
     }
-}
-
-/// The system-graph description of a record graph.
-fn record_description(graph: NamedNodeRef<'_>, record: &Record, now: &Literal) -> [Triple; 3] {
-    let kind: RecordKind = record.kind();
-    [
-        Triple::new(graph, vocab::FOAF_PRIMARY_TOPIC, record.root()),
-        Triple::new(graph, vocab::DCT_TYPE, kind.class()),
-        Triple::new(graph, vocab::DCT_MODIFIED, now.clone()),
-    ]
 }
 
 /// Makes `graph` hold exactly `triples`, keeping the default graph the union of public graphs.

@@ -26,6 +26,15 @@ fn published(store: &Store, subject: &str) -> usize {
     rows.len()
 }
 
+const HOLDER: &str = "tester";
+
+fn outcomes(receipts: Vec<WriteReceipt>) -> Vec<PutOutcome> {
+    receipts
+        .into_iter()
+        .map(|receipt| receipt.outcome)
+        .collect()
+}
+
 const ORG: &str = "http://www.w3.org/ns/org#";
 
 fn organisation(iri: &str, label: &str, shared: &str) -> String {
@@ -42,17 +51,23 @@ fn store_is_send_sync_clone() {
 }
 
 #[test]
-fn a_record_is_published_and_replaced() -> Result<(), StoreError> {
+fn a_record_is_published_and_replaced() -> Result<(), WriteError> {
     let store = store();
     let first = record(&organisation("http://e/a", "A", "x"));
     assert_eq!(
-        store.put_records(std::slice::from_ref(&first))?,
+        outcomes(store.put_records(HOLDER, std::slice::from_ref(&first))?),
         vec![PutOutcome::Created]
     );
-    assert_eq!(store.put_records(&[first])?, vec![PutOutcome::Unchanged]);
+    assert_eq!(
+        outcomes(store.put_records(HOLDER, &[first])?),
+        vec![PutOutcome::Unchanged]
+    );
     assert_eq!(published(&store, "http://e/a"), 2);
     let second = record(&organisation("http://e/a", "A2", "y"));
-    assert_eq!(store.put_records(&[second])?, vec![PutOutcome::Replaced]);
+    assert_eq!(
+        outcomes(store.put_records(HOLDER, &[second])?),
+        vec![PutOutcome::Replaced]
+    );
     assert_eq!(published(&store, "http://e/a"), 2);
     // the old value of the shared subject left the published graph
     assert_eq!(published(&store, "http://e/shared"), 1);
@@ -61,17 +76,20 @@ fn a_record_is_published_and_replaced() -> Result<(), StoreError> {
 }
 
 #[test]
-fn a_triple_stated_by_two_records_stays_published_until_both_drop_it() -> Result<(), StoreError> {
+fn a_triple_stated_by_two_records_stays_published_until_both_drop_it() -> Result<(), WriteError> {
     let store = store();
-    store.put_records(&[
-        record(&organisation("http://e/a", "A", "same")),
-        record(&organisation("http://e/b", "B", "same")),
-    ])?;
+    store.put_records(
+        HOLDER,
+        &[
+            record(&organisation("http://e/a", "A", "same")),
+            record(&organisation("http://e/b", "B", "same")),
+        ],
+    )?;
     assert_eq!(published(&store, "http://e/shared"), 1);
-    store.put_records(&[record(&organisation("http://e/a", "A", "other"))])?;
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "other"))])?;
     // b still states "same"; a now states "other"
     assert_eq!(published(&store, "http://e/shared"), 2);
-    store.put_records(&[record(&organisation("http://e/b", "B", "other"))])?;
+    store.put_records(HOLDER, &[record(&organisation("http://e/b", "B", "other"))])?;
     assert_eq!(published(&store, "http://e/shared"), 1);
     Ok(())
 }
@@ -82,7 +100,7 @@ fn the_on_disk_store_keeps_records_across_reopening() -> Result<(), Box<dyn std:
     let base = BaseIri::parse("https://agora.test")?;
     {
         let store = Store::open(folder.path(), &base)?;
-        store.put_records(&[record(&organisation("http://e/a", "A", "x"))])?;
+        store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
     }
     let store = Store::open(folder.path(), &base)?;
     assert_eq!(store.record_count()?, 1);
@@ -99,5 +117,151 @@ fn a_second_process_is_told_the_folder_is_in_use() -> Result<(), Box<dyn std::er
         panic!("a second open of the same folder must fail");
     };
     assert!(matches!(error, StoreError::Locked { .. }), "{error}");
+    Ok(())
+}
+
+fn root(iri: &str) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+
+#[test]
+fn every_change_is_a_version_with_its_provenance() -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    let receipts = store.put_records(HOLDER, &[record(&organisation("http://e/a", "B", "x"))])?;
+    assert_eq!(receipts[0].version, 2);
+    let versions = store.versions(root("http://e/a").as_ref())?;
+    assert_eq!(versions.len(), 2, "an unchanged push makes no version");
+    assert_eq!(versions[0].holder, HOLDER);
+    let state = store
+        .record_state(receipts[0].id)?
+        .expect("the record is known");
+    let first = store
+        .version_triples(&state, 1)?
+        .expect("version 1 is kept");
+    assert!(first.iter().any(|t| t.object.to_string() == "\"A\""));
+    // the released versions are public, with their provenance
+    let rows = store.select(
+        "SELECT ?v WHERE { ?v <http://www.w3.org/ns/prov#specializationOf> <http://e/a> ; \
+         <http://www.w3.org/ns/prov#wasRevisionOf> ?old }",
+        CancellationToken::new(),
+    )?;
+    assert_eq!(rows.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn another_holder_cannot_overwrite_withdraw_or_describe_a_record(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    let overwrite = store.put_records("other", &[record(&organisation("http://e/a", "Z", "x"))]);
+    assert!(
+        matches!(overwrite, Err(WriteError::NotOwner { .. })),
+        "{overwrite:?}"
+    );
+    let withdraw = store.withdraw("other", root("http://e/a").as_ref(), "no");
+    assert!(
+        matches!(withdraw, Err(WriteError::NotOwner { .. })),
+        "{withdraw:?}"
+    );
+    // a record of "other" that makes statements about http://e/a
+    let sneaky = record(
+        "<http://e/b> a <http://www.w3.org/ns/org#Organization> .\n\
+         <http://e/a> <http://www.w3.org/2004/02/skos/core#prefLabel> \"hacked\" .",
+    );
+    let claim = store.put_records("other", &[sneaky]);
+    assert!(
+        matches!(claim, Err(WriteError::Claimed { .. })),
+        "{claim:?}"
+    );
+    assert_eq!(published(&store, "http://e/a"), 2);
+    assert_eq!(store.record_count()?, 1);
+    Ok(())
+}
+
+#[test]
+fn a_stale_if_match_is_refused() -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    let write = RecordWrite::prepare(record(&organisation("http://e/a", "B", "x")))?;
+    let stale = store.write(
+        HOLDER,
+        std::slice::from_ref(&write),
+        Precondition::LatestVersion(7),
+    );
+    assert!(matches!(
+        stale,
+        Err(WriteError::Precondition {
+            current: Some(1),
+            ..
+        })
+    ));
+    let fresh = store.write(HOLDER, &[write], Precondition::LatestVersion(1))?;
+    assert_eq!(fresh[0].version, 2);
+    Ok(())
+}
+
+#[test]
+fn a_batch_is_written_whole_or_not_at_all() -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    store.put_records("other", &[record(&organisation("http://e/b", "B", "x"))])?;
+    let batch = store.put_records(
+        HOLDER,
+        &[
+            record(&organisation("http://e/a", "A", "x")),
+            record(&organisation("http://e/b", "B2", "x")),
+        ],
+    );
+    assert!(batch.is_err());
+    assert_eq!(
+        published(&store, "http://e/a"),
+        0,
+        "the first record was rolled back"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_withdrawn_record_leaves_a_tombstone_and_keeps_its_history(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    store.withdraw(HOLDER, root("http://e/a").as_ref(), "published by mistake")?;
+    let rows = store.select(
+        "SELECT ?p ?o WHERE { <http://e/a> ?p ?o }",
+        CancellationToken::new(),
+    )?;
+    let text = format!("{rows:?}");
+    assert!(text.contains("Tombstone"), "{text}");
+    assert!(text.contains("published by mistake"), "{text}");
+    assert!(!text.contains("prefLabel"), "{text}");
+    assert_eq!(store.versions(root("http://e/a").as_ref())?.len(), 1);
+    // pushing it again brings it back, without the tombstone
+    let receipts = store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    assert_eq!(receipts[0].outcome, PutOutcome::Created);
+    assert_eq!(published(&store, "http://e/a"), 2);
+    Ok(())
+}
+
+#[test]
+fn an_embargoed_record_is_private_until_its_time() -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    let later = format!(
+        "<http://e/a> a <http://www.w3.org/ns/org#Organization> ; \
+         <http://purl.org/dc/terms/available> \"{}\"^^<http://www.w3.org/2001/XMLSchema#dateTime> .",
+        "2999-01-01T14:00:00+01:00"
+    );
+    let receipts = store.put_records(HOLDER, &[record(&later)])?;
+    assert!(receipts[0].publish_at.is_some());
+    assert_eq!(published(&store, "http://e/a"), 0);
+    assert!(store.release_due()?.is_empty());
+    assert!(store.next_release()?.is_some());
+    let soon = later.replace("2999-01-01", "2000-01-01");
+    // a new version with a past time is released at once
+    store.put_records(HOLDER, &[record(&soon)])?;
+    assert_eq!(published(&store, "http://e/a"), 2);
+    assert!(store.next_release()?.is_none());
     Ok(())
 }
