@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 
 use crate::config::{ServeConfig, Storage};
 use crate::demo;
+use crate::push::Pusher;
 use crate::store::Store;
 use crate::web::{app, AppState};
 
@@ -50,7 +51,19 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("while binding {}", config.bind))?;
-        let state = AppState::new(store, config).context("while compiling the page templates")?;
+        let shapes = demo::shapes().context("while loading the built-in shapes")?;
+        let reference = demo::reference_triples().context("while loading the reference data")?;
+        let pusher = Pusher::new(store.clone(), shapes, reference);
+        if config.tokens.is_empty() {
+            tracing::info!("no write tokens configured: the push API refuses every write");
+        } else {
+            tracing::info!(
+                holders = config.tokens.holders().collect::<Vec<_>>().join(","),
+                "write tokens configured"
+            );
+        }
+        let state =
+            AppState::new(store, pusher, config).context("while compiling the page templates")?;
         Ok(Self { listener, state })
     }
 
@@ -74,9 +87,40 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, app(self.state))
+        let releaser = tokio::spawn(release_embargoed(self.state.store.clone()));
+        let served = axum::serve(self.listener, app(self.state))
             .with_graceful_shutdown(shutdown)
-            .await
+            .await;
+        releaser.abort();
+        served
+    }
+}
+
+/// Releases embargoed versions when their publication time comes, without anyone acting: checks
+/// the schedule every second (a cheap index lookup) and releases what is due.
+async fn release_embargoed(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let store = store.clone();
+        let outcome =
+            tokio::task::spawn_blocking(move || -> Result<Vec<_>, crate::store::StoreError> {
+                match store.next_release()? {
+                    Some(time) if time <= oxsdatatypes::DateTime::now() => store.release_due(),
+                    _ => Ok(Vec::new()),
+                }
+            })
+            .await;
+        match outcome {
+            Ok(Ok(released)) => {
+                for root in released {
+                    tracing::info!(root = root.as_str(), "embargo ended: record released");
+                }
+            }
+            Ok(Err(error)) => tracing::error!(error = %error, "releasing embargoed records failed"),
+            Err(error) => tracing::error!(error = %error, "the release task panicked"),
+        }
     }
 }
 

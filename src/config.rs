@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::auth::{TokenError, Tokens};
 use crate::model::{BaseIri, BaseIriError};
 
 /// Agora: a linked-data registry of government decisions and public participation.
@@ -122,6 +123,19 @@ pub struct ServeArgs {
     /// Largest request body accepted, in bytes (a SPARQL query sent by POST, for instance).
     #[arg(long, env = "AGORA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+
+    /// Largest record or batch pushed to /api/records, in bytes.
+    #[arg(long, env = "AGORA_MAX_PUSH_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_push_bytes: usize,
+
+    /// A write token, `HOLDER:SECRET` or `HOLDER:sha256:HEX` (repeatable). Without any token the
+    /// server accepts no writes.
+    #[arg(long = "token", env = "AGORA_TOKENS", value_delimiter = ',')]
+    pub tokens: Vec<String>,
+
+    /// A file of write tokens, one `HOLDER:SECRET` or `HOLDER:sha256:HEX` per line.
+    #[arg(long, env = "AGORA_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
 }
 
 /// `agora load`.
@@ -201,6 +215,10 @@ pub struct ServeConfig {
     pub max_concurrent_queries: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest push body, in bytes.
+    pub max_push_bytes: usize,
+    /// The write tokens (hashed).
+    pub tokens: Tokens,
 }
 
 /// A setting that cannot be used.
@@ -215,6 +233,9 @@ pub enum ConfigError {
     /// Bad concurrency bound.
     #[error("--max-concurrent-queries must be at least 1")]
     MaxConcurrentQueries,
+    /// A token cannot be used.
+    #[error(transparent)]
+    Token(#[from] TokenError),
 }
 
 impl ServeConfig {
@@ -240,6 +261,17 @@ impl ServeConfig {
             query_timeout: Duration::from_secs_f64(args.query_timeout),
             max_concurrent_queries,
             max_body_bytes: args.max_body_bytes,
+            max_push_bytes: args.max_push_bytes,
+            tokens: {
+                let mut tokens = Tokens::default();
+                for token in &args.tokens {
+                    tokens.add(token, "--token")?;
+                }
+                if let Some(path) = &args.token_file {
+                    tokens.add_file(path)?;
+                }
+                tokens
+            },
         })
     }
 }

@@ -12,6 +12,8 @@
 //!   graph, reference data, query evaluation.
 //! - [`sparql`]: the SPARQL protocol without HTTP: request parameters, result formats, negotiation.
 //! - [`validate`]: the SHACL engine (Core and SPARQL): shapes in, validation reports out. No IO.
+//! - [`push`]: a write as the push API sees it: parse, validate in context, write. No HTTP.
+//! - [`auth`]: write tokens, kept hashed, each naming its holder.
 //! - [`demo`]: the demo data and reference code lists embedded in the binary.
 //! - [`generate`]: deterministic synthetic data sets for benchmarks and tests.
 //! - [`web`]: the HTTP surface (axum): router, handlers, errors, templates.
@@ -19,12 +21,14 @@
 //! - [`config`], [`cli`], [`telemetry`]: the edges: command line, subcommands, logging.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod ingest;
 pub mod model;
+pub mod push;
 pub mod sparql;
 pub mod store;
 pub mod telemetry;

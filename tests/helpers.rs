@@ -30,7 +30,26 @@ pub fn test_config() -> ServeConfig {
         query_timeout: Duration::from_secs(10),
         max_concurrent_queries: 4,
         max_body_bytes: 64 * 1024,
+        max_push_bytes: 256 * 1024,
+        tokens: test_tokens(),
     }
+}
+
+/// The secret of the test holder "kaleidos".
+pub const KALEIDOS_TOKEN: &str = "kaleidos-secret-0123456789";
+/// The secret of the test holder "gent".
+pub const GENT_TOKEN: &str = "gent-secret-0123456789abcd";
+
+/// Two write tokens: kaleidos (given as a secret) and gent (given as its hash).
+pub fn test_tokens() -> agora::auth::Tokens {
+    let mut tokens = agora::auth::Tokens::default();
+    tokens
+        .add(&format!("kaleidos:{KALEIDOS_TOKEN}"), "test")
+        .expect("a valid token");
+    tokens
+        .add(&format!("gent:{}", agora::auth::hashed(GENT_TOKEN)), "test")
+        .expect("a valid token");
+    tokens
 }
 
 /// Starts the application with the demo data in memory.
@@ -83,6 +102,43 @@ impl TestApp {
             .send()
             .await
             .expect("the request is sent")
+    }
+
+    /// Sends RDF to `path` with `method`, a bearer token (if any) and extra headers.
+    pub async fn send_rdf(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .header("Content-Type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("the request is sent")
+    }
+
+    /// POSTs Turtle to /api/records with `token`.
+    pub async fn push(&self, token: &str, turtle: &str) -> reqwest::Response {
+        self.send_rdf(
+            reqwest::Method::POST,
+            "/api/records",
+            Some(token),
+            "text/turtle",
+            turtle.to_owned(),
+            &[],
+        )
+        .await
     }
 
     /// A SPARQL query by GET, answered in the media type `accept`.

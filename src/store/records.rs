@@ -249,6 +249,8 @@ pub struct VersionInfo {
     pub holder: String,
     /// Its planned publication time, if it had one.
     pub publish_at: Option<DateTime>,
+    /// Whether it was ever public (a version superseded while embargoed never was).
+    pub released: bool,
 }
 
 fn integer(value: u64) -> Literal {
@@ -968,6 +970,12 @@ pub(super) fn versions(
                 publish_at = as_time(&quad.object);
             }
         }
+        let released = store.contains(oxigraph::model::QuadRef::new(
+            &iri,
+            vocab::RDF_TYPE,
+            vocab::PROV_ENTITY,
+            names.history(),
+        ))?;
         if let (Some(number), Some(hash), Some(accepted), Some(holder)) =
             (number, hash, accepted, holder)
         {
@@ -978,6 +986,7 @@ pub(super) fn versions(
                 accepted,
                 holder,
                 publish_at,
+                released,
             });
         }
     }

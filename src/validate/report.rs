@@ -14,6 +14,38 @@ pub struct ValidationReport {
     pub results: Vec<ValidationResult>,
 }
 
+/// A term as a reader wants it: an IRI without brackets, a literal's lexical form.
+pub fn term_text(term: &Term) -> String {
+    match term {
+        Term::NamedNode(node) => node.as_str().to_owned(),
+        Term::Literal(literal) => literal.value().to_owned(),
+        other => other.to_string(),
+    }
+}
+
+impl ValidationResult {
+    /// The messages as (language, text), English first, then Dutch, then untagged.
+    pub fn messages_by_language(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .messages
+            .iter()
+            .filter_map(|term| match term {
+                Term::Literal(literal) => Some((
+                    literal.language().unwrap_or("").to_owned(),
+                    literal.value().to_owned(),
+                )),
+                _ => None,
+            })
+            .collect();
+        out.sort_by_key(|(language, _)| match language.as_str() {
+            "en" => 0,
+            "nl" => 1,
+            _ => 2,
+        });
+        out
+    }
+}
+
 /// One `sh:ValidationResult`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidationResult {
@@ -38,6 +70,29 @@ pub struct ValidationResult {
 }
 
 impl ValidationReport {
+    /// The readable JSON form: per result the severity, focus node, path, offending value,
+    /// constraint component, shape, and the rule in words (English and Dutch messages first).
+    ///
+    /// `conforms` is true when there is no violation (warnings and infos allowed), which is
+    /// what decides whether Agora accepts a record.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "conforms": self.violation_count() == 0,
+            "results": self.results.iter().map(|result| serde_json::json!({
+                "severity": result.severity.as_str(),
+                "focusNode": term_text(&result.focus_node),
+                "path": result.result_path.as_ref().and_then(Path::as_predicate).map(|p| p.as_str().to_owned()),
+                "value": result.value.as_ref().map(term_text),
+                "constraintComponent": result.source_constraint_component.as_str(),
+                "sourceShape": term_text(&result.source_shape),
+                "messages": result.messages_by_language()
+                    .into_iter()
+                    .map(|(language, text)| serde_json::json!({"language": language, "text": text}))
+                    .collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
     /// The number of results with severity `sh:Violation`.
     pub fn violation_count(&self) -> usize {
         self.results

@@ -21,12 +21,24 @@ pub enum ApiError {
     /// 400: the request or the query in it is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// 401: no credentials (answered with `WWW-Authenticate: Bearer`).
+    #[error("{0}")]
+    Unauthorized(String),
     /// 403: the operation is not allowed here.
     #[error("{0}")]
     Forbidden(String),
     /// 404: nothing at this address.
     #[error("{0}")]
     NotFound(String),
+    /// 410: the resource was withdrawn.
+    #[error("{0}")]
+    Gone(String),
+    /// 412: an `If-Match` or `If-None-Match` condition failed.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// 422: the data is well-formed but not acceptable (a bad publication time, say).
+    #[error("{0}")]
+    Unprocessable(String),
     /// 406: no acceptable representation.
     #[error("none of the media types in the Accept header can be sent; available: {available}")]
     NotAcceptable {
@@ -60,7 +72,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Gone(_) => StatusCode::GONE,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::NotAcceptable { .. } => StatusCode::NOT_ACCEPTABLE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -83,6 +99,12 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         );
+        if status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"agora\""),
+            );
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(
                 header::RETRY_AFTER,

@@ -7,6 +7,7 @@ mod deadline;
 mod error;
 mod negotiate;
 mod pages;
+mod push;
 mod sparql;
 
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::ServeConfig;
+use crate::push::Pusher;
 use crate::store::Store;
 
 pub use error::ApiError;
@@ -35,12 +37,15 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     /// Evaluation slots of `/sparql`: at most `max_concurrent_queries` queries run at once.
     pub query_slots: Arc<Semaphore>,
+    /// Validates and writes pushed records.
+    pub pusher: Pusher,
 }
 
 impl AppState {
     /// Builds the state; fails only if a built-in template does not compile (a test guards it).
-    pub fn new(store: Store, config: ServeConfig) -> Result<Self, tera::Error> {
+    pub fn new(store: Store, pusher: Pusher, config: ServeConfig) -> Result<Self, tera::Error> {
         Ok(Self {
+            pusher,
             store,
             templates: Arc::new(templates()?),
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
@@ -86,6 +91,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(sparql::router())
+        .merge(push::router())
         .fallback(not_found)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -102,8 +108,9 @@ pub fn app(state: AppState) -> Router {
             ),
         ))
         .layer(
-            // Browser clients (Comunica, YASGUI, notebooks) query from other origins; everything
-            // served so far is public and read-only.
+            // Browser clients (Comunica, YASGUI, notebooks) query from other origins. Writes need
+            // a bearer token, which browsers never send on their own, so CORS cannot turn a
+            // visitor's browser into a writer; PUT and DELETE are still not offered to scripts.
             CorsLayer::new()
                 .allow_origin(Any)
                 .allow_methods([Method::GET, Method::POST, Method::HEAD])
