@@ -3,6 +3,7 @@
 mod cli;
 mod helpers;
 mod http_pages;
+mod http_push;
 mod http_sparql;
 mod shacl_w3c;
 mod sparql_clients;

@@ -144,13 +144,14 @@ impl Store {
         writer: W,
     ) -> Result<W, QueryError> {
         let form = query_form(&query);
+        let mentions_graph = query.to_string().to_ascii_uppercase().contains("GRAPH");
         // Oxigraph is built without its `http-client` feature, so SERVICE has no handler and
         // fails: the public endpoint never makes outgoing requests.
         let mut prepared = SparqlEvaluator::new()
             .with_cancellation_token(options.cancellation)
             .for_query(query);
+        let dataset = prepared.dataset_mut();
         if options.default_graphs.is_some() || options.named_graphs.is_some() {
-            let dataset = prepared.dataset_mut();
             dataset.set_default_graph(
                 options
                     .default_graphs
@@ -167,6 +168,45 @@ impl Store {
                     .map(NamedOrBlankNode::from)
                     .collect(),
             );
+        }
+        // The public view: private graphs (system, versions: embargoed and withdrawn content)
+        // are never part of a query's dataset, whether named by FROM, by the protocol's
+        // parameters or reached by GRAPH ?g.
+        let private = |name: &str| self.names.is_private(name);
+        if let Some(defaults) = dataset.default_graph_graphs() {
+            let kept: Vec<GraphName> = defaults
+                .iter()
+                .filter(
+                    |graph| !matches!(graph, GraphName::NamedNode(node) if private(node.as_str())),
+                )
+                .cloned()
+                .collect();
+            dataset.set_default_graph(kept);
+        }
+        match dataset.available_named_graphs() {
+            Some(named) => {
+                let kept: Vec<NamedOrBlankNode> = named
+                    .iter()
+                    .filter(|graph| !matches!(graph, NamedOrBlankNode::NamedNode(node) if private(node.as_str())))
+                    .cloned()
+                    .collect();
+                dataset.set_available_named_graphs(kept);
+            }
+            // Only a query with a GRAPH pattern can reach named graphs by default; listing the
+            // public ones costs a scan of the graph names, so only such queries pay it.
+            None if mentions_graph => {
+                let mut public = Vec::new();
+                for graph in self.inner.named_graphs() {
+                    let graph =
+                        graph.map_err(|error| QueryError::Io(std::io::Error::other(error)))?;
+                    if !matches!(&graph, NamedOrBlankNode::NamedNode(node) if private(node.as_str()))
+                    {
+                        public.push(graph);
+                    }
+                }
+                dataset.set_available_named_graphs(public);
+            }
+            None => {}
         }
         let results = prepared.on_store(&self.inner).execute()?;
         let mismatch = |format: String| QueryError::FormatMismatch { form, format };

@@ -1,0 +1,477 @@
+//! The push API against a real server: writes, refusals, versions, withdrawal, embargo, batches.
+
+use reqwest::Method;
+
+use crate::helpers::{spawn_app, GENT_TOKEN, KALEIDOS_TOKEN};
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/fixtures/{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("the fixture exists")
+}
+
+const ORGANISATION: &str =
+    "https://agora.vlaanderen.be/id/organisatie/7e570000-0005-4000-8000-000000000061";
+
+fn organisation_id() -> String {
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, ORGANISATION.as_bytes()).to_string()
+}
+
+async fn json(response: reqwest::Response) -> serde_json::Value {
+    response.json().await.expect("a JSON body")
+}
+
+async fn published_count(app: &crate::helpers::TestApp, subject: &str) -> usize {
+    let results = app
+        .sparql_select(&format!("SELECT * WHERE {{ <{subject}> ?p ?o }}"))
+        .await;
+    results["results"]["bindings"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn a_record_is_created_then_unchanged_then_replaced_with_versions() {
+    let app = spawn_app().await;
+    let turtle = fixture("valid/organisatie.ttl");
+    let created = app.push(KALEIDOS_TOKEN, &turtle).await;
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["etag"], "\"1\"");
+    let body = json(created).await;
+    assert_eq!(body["records"][0]["outcome"], "created");
+    assert_eq!(body["records"][0]["id"], organisation_id());
+    assert_eq!(body["records"][0]["hash"].as_str().map(str::len), Some(64));
+    assert!(published_count(&app, ORGANISATION).await > 0);
+
+    // the same graph in another syntax and order is unchanged: no new version
+    let unchanged = app.push(KALEIDOS_TOKEN, &turtle).await;
+    assert_eq!(unchanged.status(), 200);
+    assert_eq!(json(unchanged).await["records"][0]["outcome"], "unchanged");
+
+    let changed = turtle.replace("Departement Testen", "Departement Proeven");
+    let replaced = app.push(KALEIDOS_TOKEN, &changed).await;
+    assert_eq!(replaced.status(), 200);
+    let body = json(replaced).await;
+    assert_eq!(body["records"][0]["outcome"], "replaced");
+    assert_eq!(body["records"][0]["version"], 2);
+
+    let history = json(
+        app.get(
+            &format!("/api/records/{}/versions", organisation_id()),
+            "application/json",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(history["versions"].as_array().map(Vec::len), Some(2));
+    assert_eq!(history["versions"][0]["holder"], "kaleidos");
+    // the history is queryable through SPARQL
+    let versions = app
+        .sparql_select(&format!(
+            "SELECT ?v WHERE {{ ?v <http://www.w3.org/ns/prov#specializationOf> <{ORGANISATION}> }}"
+        ))
+        .await;
+    assert_eq!(
+        versions["results"]["bindings"].as_array().map(Vec::len),
+        Some(2)
+    );
+    // the old version's content is kept
+    let old = app
+        .get(
+            &format!("/api/records/{}/versions/1", organisation_id()),
+            "application/n-triples",
+        )
+        .await;
+    assert_eq!(old.status(), 200);
+    assert!(old
+        .text()
+        .await
+        .expect("a body")
+        .contains("Departement Testen"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn credentials_are_required_and_checked() {
+    let app = spawn_app().await;
+    let turtle = fixture("valid/organisatie.ttl");
+    let none = app
+        .send_rdf(
+            Method::POST,
+            "/api/records",
+            None,
+            "text/turtle",
+            turtle.clone(),
+            &[],
+        )
+        .await;
+    assert_eq!(none.status(), 401);
+    assert!(none.headers().contains_key("www-authenticate"));
+    let wrong = app.push("not-a-token-at-all-0000", &turtle).await;
+    assert_eq!(wrong.status(), 403);
+    assert_eq!(published_count(&app, ORGANISATION).await, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn another_holder_can_neither_overwrite_nor_withdraw_nor_describe() {
+    let app = spawn_app().await;
+    let turtle = fixture("valid/organisatie.ttl");
+    assert_eq!(app.push(KALEIDOS_TOKEN, &turtle).await.status(), 201);
+    let before = published_count(&app, ORGANISATION).await;
+
+    let overwrite = app
+        .push(GENT_TOKEN, &turtle.replace("Departement Testen", "Gekaapt"))
+        .await;
+    assert_eq!(overwrite.status(), 403);
+    let message = overwrite.text().await.expect("a body");
+    assert!(message.contains("belongs to kaleidos"), "{message}");
+
+    let withdraw = app
+        .client
+        .delete(format!(
+            "{}/api/records/{}?reason=weg",
+            app.address,
+            organisation_id()
+        ))
+        .bearer_auth(GENT_TOKEN)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(withdraw.status(), 403);
+
+    // gent's own record that slips in a statement about kaleidos's organisation
+    let sneaky = format!(
+        "<https://agora.vlaanderen.be/id/organisatie/7e570000-0005-4000-8000-0000000000ff> a <http://www.w3.org/ns/org#Organization> ;
+            <http://www.w3.org/2004/02/skos/core#prefLabel> \"Gent\"@nl .
+         <{ORGANISATION}> <http://www.w3.org/2004/02/skos/core#altLabel> \"gekaapt\" ."
+    );
+    let claim = app.push(GENT_TOKEN, &sneaky).await;
+    assert_eq!(claim.status(), 403);
+    assert_eq!(published_count(&app, ORGANISATION).await, before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_what_to_fix_and_nothing_changes() {
+    let app = spawn_app().await;
+    let before = app.store.published_triple_count().expect("count");
+
+    let broken = app
+        .push(KALEIDOS_TOKEN, "<http://e/a> <http://e/b> .")
+        .await;
+    assert_eq!(broken.status(), 400);
+    let message = broken.text().await.expect("a body");
+    assert!(message.contains("1:"), "line and column: {message}");
+
+    let unknown = app
+        .send_rdf(
+            Method::POST,
+            "/api/records",
+            Some(KALEIDOS_TOKEN),
+            "text/csv",
+            "a,b",
+            &[],
+        )
+        .await;
+    assert_eq!(unknown.status(), 415);
+
+    let huge = "#".repeat(300 * 1024);
+    let too_large = app.push(KALEIDOS_TOKEN, &huge).await;
+    assert_eq!(too_large.status(), 413);
+
+    let confidential = app
+        .push(
+            KALEIDOS_TOKEN,
+            &fixture("invalid/consultatieverslag-vertrouwelijk.ttl"),
+        )
+        .await;
+    assert_eq!(confidential.status(), 422);
+    let report = json(confidential).await;
+    assert_eq!(report["conforms"], false);
+    let results = report["records"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    assert!(results[0]["messages"][0]["text"].is_string());
+
+    let turtle_report = app
+        .send_rdf(
+            Method::POST,
+            "/api/records",
+            Some(KALEIDOS_TOKEN),
+            "text/turtle",
+            fixture("invalid/burgervoorstel-met-e-mailadres.ttl"),
+            &[("Accept", "text/turtle")],
+        )
+        .await;
+    assert_eq!(turtle_report.status(), 422);
+    let text = turtle_report.text().await.expect("a body");
+    assert!(text.contains("ValidationReport"), "{text}");
+
+    assert_eq!(app.store.published_triple_count().expect("count"), before);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_stale_if_match_gets_412() {
+    let app = spawn_app().await;
+    let turtle = fixture("valid/organisatie.ttl");
+    assert_eq!(app.push(KALEIDOS_TOKEN, &turtle).await.status(), 201);
+    let path = format!("/api/records/{}", organisation_id());
+    let changed = turtle.replace("Departement Testen", "Departement Proeven");
+    let stale = app
+        .send_rdf(
+            Method::PUT,
+            &path,
+            Some(KALEIDOS_TOKEN),
+            "text/turtle",
+            changed.clone(),
+            &[("If-Match", "\"7\"")],
+        )
+        .await;
+    assert_eq!(stale.status(), 412);
+    let fresh = app
+        .send_rdf(
+            Method::PUT,
+            &path,
+            Some(KALEIDOS_TOKEN),
+            "text/turtle",
+            changed,
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
+    assert_eq!(fresh.status(), 200);
+    assert_eq!(fresh.headers()["etag"], "\"2\"");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn concurrent_pushes_to_one_record_lose_no_update() {
+    let app = spawn_app().await;
+    let turtle = fixture("valid/organisatie.ttl");
+    let mut tasks = Vec::new();
+    for index in 0..8 {
+        let body = turtle.replace("Departement Testen", &format!("Departement {index}"));
+        let client = app.client.clone();
+        let url = format!("{}/api/records", app.address);
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(KALEIDOS_TOKEN)
+                .header("Content-Type", "text/turtle")
+                .body(body)
+                .send()
+                .await
+                .expect("sent")
+                .status()
+                .as_u16()
+        }));
+    }
+    for task in tasks {
+        assert!([200, 201].contains(&task.await.expect("task")));
+    }
+    let history = json(
+        app.get(
+            &format!("/api/records/{}/versions", organisation_id()),
+            "application/json",
+        )
+        .await,
+    )
+    .await;
+    // every write became its own version, numbered 1..=8 without gaps or repeats
+    let numbers: Vec<u64> = history["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .filter_map(|version| version["version"].as_u64())
+        .collect();
+    assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
+    // exactly one Dutch label is published: the last write's, not a mix
+    let labels = app
+        .sparql_select(&format!(
+            "SELECT ?l WHERE {{ <{ORGANISATION}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(lang(?l) = 'nl') }}"
+        ))
+        .await;
+    assert_eq!(
+        labels["results"]["bindings"].as_array().map(Vec::len),
+        Some(1)
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_batch_is_accepted_or_refused_as_a_whole() {
+    let app = spawn_app().await;
+    let organisation = fixture("valid/organisatie.ttl");
+    let good =
+        agora::ingest::reserialise(organisation.as_bytes(), oxigraph::io::RdfFormat::NTriples)
+            .expect("reserialises");
+    let bad = agora::ingest::reserialise(
+        fixture("invalid/burgervoorstel-met-naam.ttl").as_bytes(),
+        oxigraph::io::RdfFormat::NTriples,
+    )
+    .expect("reserialises");
+    let as_graph = |ntriples: &[u8], graph: &str| {
+        String::from_utf8_lossy(ntriples)
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                format!(
+                    "{} <{graph}> .\n",
+                    line.trim_end().trim_end_matches('.').trim_end()
+                )
+            })
+            .collect::<String>()
+    };
+    let batch = format!(
+        "{}{}",
+        as_graph(&good, "urn:g:1"),
+        as_graph(&bad, "urn:g:2")
+    );
+    let refused = app
+        .send_rdf(
+            Method::POST,
+            "/api/records",
+            Some(KALEIDOS_TOKEN),
+            "application/n-quads",
+            batch,
+            &[],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        published_count(&app, ORGANISATION).await,
+        0,
+        "nothing of the batch was written"
+    );
+    let accepted = app
+        .send_rdf(
+            Method::POST,
+            "/api/records",
+            Some(KALEIDOS_TOKEN),
+            "application/n-quads",
+            as_graph(&good, "urn:g:1"),
+            &[],
+        )
+        .await;
+    assert_eq!(accepted.status(), 201);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_withdrawn_record_leaves_a_tombstone_and_keeps_its_history() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.push(KALEIDOS_TOKEN, &fixture("valid/organisatie.ttl"))
+            .await
+            .status(),
+        201
+    );
+    let withdrawn = app
+        .client
+        .delete(format!(
+            "{}/api/records/{}?reason=dubbel%20ingevoerd",
+            app.address,
+            organisation_id()
+        ))
+        .bearer_auth(KALEIDOS_TOKEN)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(withdrawn.status(), 200);
+    let gone = app
+        .get(
+            &format!("/api/records/{}", organisation_id()),
+            "text/turtle",
+        )
+        .await;
+    assert_eq!(gone.status(), 410);
+    let tombstone = app
+        .sparql_select(&format!(
+            "SELECT ?reason WHERE {{ <{ORGANISATION}> a <https://www.w3.org/ns/activitystreams#Tombstone> ;
+                <https://www.w3.org/ns/activitystreams#summary> ?reason }}"
+        ))
+        .await;
+    assert_eq!(
+        tombstone["results"]["bindings"][0]["reason"]["value"],
+        "dubbel ingevoerd"
+    );
+    let labels = app
+        .sparql_select(&format!(
+            "SELECT ?l WHERE {{ <{ORGANISATION}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}"
+        ))
+        .await;
+    assert_eq!(
+        labels["results"]["bindings"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let history = json(
+        app.get(
+            &format!("/api/records/{}/versions", organisation_id()),
+            "application/json",
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(history["versions"].as_array().map(Vec::len), Some(1));
+    assert!(history["withdrawn"].is_string());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_embargoed_record_is_invisible_until_its_time_then_released_by_itself() {
+    let app = spawn_app().await;
+    let release = oxsdatatypes::DateTime::now()
+        .checked_add_duration(
+            oxsdatatypes::Duration::new(0, oxsdatatypes::Decimal::from(3)).expect("duration"),
+        )
+        .expect("a time");
+    // dateTime from oxsdatatypes prints with Z: a time zone, as the embargo requires
+    let turtle = fixture("valid/organisatie.ttl").replace(
+        "skos:altLabel \"DT\" ;",
+        &format!("skos:altLabel \"DT\" ; dct:available \"{release}\"^^xsd:dateTime ;"),
+    );
+    let turtle = format!("@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n{turtle}");
+    let pushed = app.push(KALEIDOS_TOKEN, &turtle).await;
+    assert_eq!(
+        pushed.status(),
+        201,
+        "{}",
+        pushed.text().await.unwrap_or_default()
+    );
+    assert_eq!(published_count(&app, ORGANISATION).await, 0);
+    let hidden = app
+        .sparql_select("SELECT ?g WHERE { GRAPH ?g { ?s <http://www.w3.org/2004/02/skos/core#altLabel> \"DT\" } }")
+        .await;
+    assert_eq!(
+        hidden["results"]["bindings"].as_array().map(Vec::len),
+        Some(0),
+        "embargoed content must not leak through GRAPH"
+    );
+    let page = app
+        .get(
+            "/id/organisatie/7e570000-0005-4000-8000-000000000061",
+            "text/turtle",
+        )
+        .await;
+    assert_eq!(page.status(), 404);
+    // released without anyone acting
+    let started = std::time::Instant::now();
+    while published_count(&app, ORGANISATION).await == 0 {
+        assert!(
+            started.elapsed().as_secs() < 15,
+            "the embargo was not lifted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_openapi_description_is_served() {
+    let app = spawn_app().await;
+    let response = app.get("/api/openapi.json", "application/json").await;
+    assert_eq!(response.status(), 200);
+    let spec = json(response).await;
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert!(spec["paths"]["/api/records"]["post"].is_object());
+    app.stop().await;
+}
