@@ -47,6 +47,27 @@ pub enum Command {
     /// Validate RDF files offline against the built-in shapes (exit 0: conform; 1: violations;
     /// 2: a file cannot be read or parsed).
     Validate(ValidateArgs),
+    /// Push RDF files to a running Agora (one request per file: a triple file is one record, a
+    /// TriG or N-Quads file a batch). Exit 0: all accepted; 1: a file was refused; 2: a file
+    /// cannot be read or the server cannot be reached.
+    Push(PushArgs),
+}
+
+/// `agora push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// RDF files: Turtle, N-Triples, RDF/XML, JSON-LD (one record each), TriG or N-Quads (a
+    /// batch: one record per named graph).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The Agora to push to, such as http://127.0.0.1:8080.
+    #[arg(long, env = "AGORA_URL")]
+    pub to: String,
+
+    /// A file holding the write token (its first line).
+    #[arg(long, env = "AGORA_TOKEN_FILE")]
+    pub token_file: PathBuf,
 }
 
 /// How `agora validate` writes its report.

@@ -5,6 +5,7 @@ mod helpers;
 mod http_pages;
 mod http_push;
 mod http_sparql;
+mod push_process;
 mod shacl_w3c;
 mod sparql_clients;
 mod sparql_w3c;

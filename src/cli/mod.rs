@@ -3,6 +3,7 @@
 
 mod generate;
 mod load;
+mod push;
 mod serve;
 mod validate;
 
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Load(args) => load::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Push(args) => push::run(&args),
     };
     match outcome {
         Ok(code) => code,
