@@ -51,7 +51,7 @@ impl Application {
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("while binding {}", config.bind))?;
-        let shapes = demo::shapes().context("while loading the built-in shapes")?;
+        let shapes = demo::shapes_in_context().context("while loading the built-in shapes")?;
         let reference = demo::reference_triples().context("while loading the reference data")?;
         let pusher = Pusher::new(store.clone(), shapes, reference);
         if config.tokens.is_empty() {

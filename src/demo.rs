@@ -65,10 +65,31 @@ pub fn reference_triples() -> Result<Vec<Triple>, IngestError> {
     Ok(triples)
 }
 
-/// The built-in shapes (`shapes/*.ttl`), as one shapes graph.
+/// The shapes file that checks references between records: only meaningful in context.
+pub const IN_CONTEXT_SHAPES: &str = "verwijzingen.ttl";
+
+/// The built-in shapes for offline validation (`agora validate`): every file of `shapes/` except
+/// the references between records ([`IN_CONTEXT_SHAPES`]), which need the stored data.
 pub fn shapes() -> Result<Shapes, ShapesError> {
+    shapes_where(|name| name != IN_CONTEXT_SHAPES)
+}
+
+/// Every built-in shape, for validation in context (pushes): [`shapes`] plus the references
+/// between records.
+pub fn shapes_in_context() -> Result<Shapes, ShapesError> {
+    shapes_where(|_| true)
+}
+
+fn shapes_where(keep: impl Fn(&str) -> bool) -> Result<Shapes, ShapesError> {
     let mut triples = Vec::new();
-    for file in rdf_files(&SHAPES) {
+    for file in rdf_files(&SHAPES).filter(|file| {
+        keep(
+            file.path()
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or(""),
+        )
+    }) {
         let (format, name) = describe(file.path());
         triples.extend(
             parse_quads(file.contents(), format, &name)
@@ -149,6 +170,29 @@ mod tests {
         for record in demo_records()? {
             let mut data = crate::validate::DataGraph::from_triples(record.triples());
             data.add_context(&reference);
+            let report = shapes.validate(&data)?;
+            assert!(
+                report.results.is_empty(),
+                "{}: {:?}",
+                record.root(),
+                report.results
+            );
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_demo_record_conforms_in_context_with_the_references_between_records(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let shapes = shapes_in_context()?;
+        let reference = reference_triples()?;
+        let records = demo_records()?;
+        for record in &records {
+            let mut data = crate::validate::DataGraph::from_triples(record.triples());
+            data.add_context(&reference);
+            for other in records.iter().filter(|other| other.root() != record.root()) {
+                data.add_context(other.triples());
+            }
             let report = shapes.validate(&data)?;
             assert!(
                 report.results.is_empty(),

@@ -475,3 +475,96 @@ async fn the_openapi_description_is_served() {
     assert!(spec["paths"]["/api/records"]["post"].is_object());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_record_is_validated_in_the_context_of_what_is_stored() {
+    let app = spawn_app().await;
+    let alone = fixture("valid/consultatieverslag-alleen.ttl");
+    // its consultation exists nowhere: refused, saying so
+    let dangling = app
+        .send_rdf(
+            Method::POST,
+            "/api/validate",
+            None,
+            "text/turtle",
+            alone.clone(),
+            &[],
+        )
+        .await;
+    assert_eq!(dangling.status(), 200);
+    let report = json(dangling).await;
+    assert_eq!(report["conforms"], false);
+    let text = report.to_string();
+    assert!(text.contains("consultation Agora does not know"), "{text}");
+    assert_eq!(app.push(KALEIDOS_TOKEN, &alone).await.status(), 422);
+
+    // about a closed consultation that the store holds: valid
+    let about_stored = alone.replace(
+        "https://agora.vlaanderen.be/id/consultatie/7e570000-0009-4000-8000-000000000024",
+        "https://agora.vlaanderen.be/id/consultatie/27ee4f0b-c979-4800-b118-48e0eb0f1e66",
+    );
+    let pushed = app.push(KALEIDOS_TOKEN, &about_stored).await;
+    assert_eq!(
+        pushed.status(),
+        201,
+        "{}",
+        pushed.text().await.unwrap_or_default()
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn kaleidos_data_in_the_older_namespace_and_json_ld_are_accepted() {
+    let app = spawn_app().await;
+    let themis =
+        "http://themis.vlaanderen.be/id/vergaderactiviteit/7e570000-0001-4000-8000-000000000001";
+    let legacy = fixture("valid/vergaderactiviteit-volledig.ttl")
+        .replace(
+            "<https://data.vlaanderen.be/ns/besluitvorming#>",
+            "<http://data.vlaanderen.be/ns/besluitvorming#>",
+        )
+        .replace(
+            "https://agora.vlaanderen.be/id/vergaderactiviteit/7e570000-0001-4000-8000-000000000001",
+            themis,
+        );
+    let pushed = app.push(KALEIDOS_TOKEN, &legacy).await;
+    assert_eq!(
+        pushed.status(),
+        201,
+        "{}",
+        pushed.text().await.unwrap_or_default()
+    );
+    // normalised to the current namespace; the foreign root IRI is kept as it is
+    let held = app
+        .sparql_select(&format!(
+            "SELECT ?o WHERE {{ <{themis}> <https://data.vlaanderen.be/ns/besluitvorming#isGehoudenDoor> ?o }}"
+        ))
+        .await;
+    assert_eq!(
+        held["results"]["bindings"].as_array().map(Vec::len),
+        Some(1)
+    );
+
+    let json_ld = format!(
+        r#"{{"@context": {{"org": "http://www.w3.org/ns/org#", "skos": "http://www.w3.org/2004/02/skos/core#"}},
+            "@id": "{ORGANISATION}", "@type": "org:Organization",
+            "skos:prefLabel": [{{"@value": "Departement JSON", "@language": "nl"}}]}}"#
+    );
+    let pushed = app
+        .send_rdf(
+            Method::POST,
+            "/api/records",
+            Some(GENT_TOKEN),
+            "application/ld+json",
+            json_ld,
+            &[],
+        )
+        .await;
+    assert_eq!(
+        pushed.status(),
+        201,
+        "{}",
+        pushed.text().await.unwrap_or_default()
+    );
+    app.stop().await;
+}

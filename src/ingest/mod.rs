@@ -92,7 +92,12 @@ pub fn parse_records(
     source_name: &str,
 ) -> Result<Vec<Record>, IngestError> {
     let quads = parse_quads(data, format, source_name)?;
-    if !format.supports_datasets() {
+    // JSON-LD can carry named graphs, but a plain JSON-LD document is one record in the default
+    // graph: only a document with named graphs is a batch.
+    let one_record = !format.supports_datasets()
+        || (matches!(format, RdfFormat::JsonLd { .. })
+            && quads.iter().all(|quad| quad.graph_name.is_default_graph()));
+    if one_record {
         let triples = quads.into_iter().map(Triple::from).collect();
         let record = Record::from_triples(triples).map_err(|error| IngestError::Record {
             source_name: source_name.to_owned(),
