@@ -413,6 +413,19 @@ async fn a_withdrawn_record_leaves_a_tombstone_and_keeps_its_history() {
     .await;
     assert_eq!(history["versions"].as_array().map(Vec::len), Some(1));
     assert!(history["withdrawn"].is_string());
+    // the root's page says it is gone, and why
+    let page = app
+        .get(
+            "/id/organisatie/7e570000-0005-4000-8000-000000000061",
+            "text/html",
+        )
+        .await;
+    assert_eq!(page.status(), 410);
+    assert!(page
+        .text()
+        .await
+        .expect("a page")
+        .contains("dubbel ingevoerd"));
     app.stop().await;
 }
 

@@ -9,6 +9,7 @@ use axum::Router;
 use oxigraph::model::{NamedNode, Term};
 use serde::Serialize;
 
+use crate::model::vocab;
 use crate::sparql::GRAPH_OFFERS;
 use crate::store::{parse_query, QueryOptions, Rows, Store};
 use crate::web::deadline::Deadline;
@@ -183,8 +184,20 @@ async fn resource(
             "no published resource has the URI {iri}"
         )));
     }
+    // A withdrawn record's root keeps only its tombstone: answered, but as 410 Gone.
+    let withdrawn = properties.iter().any(|row| {
+        row.str("property") == Some(vocab::RDF_TYPE.as_str())
+            && row.str("value") == Some(vocab::AS_TOMBSTONE.as_str())
+    });
+    let status = if withdrawn {
+        StatusCode::GONE
+    } else {
+        StatusCode::OK
+    };
     if !wants_html {
-        return rdf_description(&state, &node, format, accept).await;
+        let mut response = rdf_description(&state, &node, format, accept).await?;
+        *response.status_mut() = status;
+        return Ok(response);
     }
     let base = state.config.base_iri.as_str();
     let label = properties
@@ -210,7 +223,9 @@ async fn resource(
     context.insert("self_href", &href(base, iri));
     context.insert("properties", &rows);
     context.insert("incoming", &incoming_rows);
+    context.insert("withdrawn", &withdrawn);
     let mut response = render(&state, "resource.html", &context)?.into_response();
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(header::VARY, HeaderValue::from_static("Accept"));
