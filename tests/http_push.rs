@@ -581,3 +581,51 @@ async fn kaleidos_data_in_the_older_namespace_and_json_ld_are_accepted() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn concurrent_pushes_to_different_records_all_land_whole() {
+    let app = spawn_app().await;
+    let mut tasks = Vec::new();
+    for index in 0..16 {
+        let root = format!(
+            "https://agora.vlaanderen.be/id/organisatie/7e570000-00bb-4000-8000-{index:012}"
+        );
+        let body = format!(
+            "<{root}> a <http://www.w3.org/ns/org#Organization> ;
+               <http://www.w3.org/2004/02/skos/core#prefLabel> \"Organisatie {index}\"@nl , \"Organisation {index}\"@en ."
+        );
+        let client = app.client.clone();
+        let url = format!("{}/api/records", app.address);
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(if index % 2 == 0 {
+                    KALEIDOS_TOKEN
+                } else {
+                    GENT_TOKEN
+                })
+                .header("Content-Type", "text/turtle")
+                .body(body)
+                .send()
+                .await
+                .expect("sent")
+                .status()
+                .as_u16()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), 201);
+    }
+    let labels = app
+        .sparql_select(
+            "SELECT ?o ?l WHERE { ?o a <http://www.w3.org/ns/org#Organization> ; \
+             <http://www.w3.org/2004/02/skos/core#prefLabel> ?l \
+             FILTER(STRSTARTS(STR(?o), 'https://agora.vlaanderen.be/id/organisatie/7e570000-00bb')) }",
+        )
+        .await;
+    assert_eq!(
+        labels["results"]["bindings"].as_array().map(Vec::len),
+        Some(32)
+    );
+    app.stop().await;
+}
