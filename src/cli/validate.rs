@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::config::{ReportFormat, ValidateArgs};
 use crate::demo;
 use crate::ingest::{format_of_path, parse_records, IngestError};
-use crate::validate::{DataGraph, Shapes, ValidationReport};
+use crate::validate::{ContextGraph, DataGraph, Shapes, ValidationReport};
 
 /// Validates every file and prints the reports.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
@@ -25,6 +25,8 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
         None => demo::shapes().context("while loading the built-in shapes")?,
     };
     let reference = demo::reference_triples().context("while loading the reference data")?;
+    // Interned and indexed once, shared by every record's data graph.
+    let reference = ContextGraph::new(&reference);
     // Read and parse everything first: a bad file is exit 2 and nothing is reported.
     let mut inputs = Vec::new();
     for path in &args.files {
@@ -43,8 +45,8 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut json_reports = Vec::new();
     for (name, records) in inputs {
         for record in records {
-            let mut graph = DataGraph::from_triples(record.triples());
-            graph.add_context(&reference);
+            let mut graph = DataGraph::with_context(&reference);
+            graph.extend(record.triples());
             let report = shapes.validate(&graph)?;
             violations += report.violation_count();
             match args.format {

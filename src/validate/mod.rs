@@ -32,7 +32,8 @@
 //!   breaks the pre-binding rules) is refused with a [`ShapesError`] at load time, never ignored.
 //! - [`DataGraph`] holds the data: the record's triples ([`DataGraph::extend`]) and, for
 //!   validation in context, triples the record refers to ([`DataGraph::add_context`]) that
-//!   constraints see but targets do not select.
+//!   constraints see but targets do not select. Context that many records share is interned
+//!   once as a [`ContextGraph`]; [`DataGraph::with_context`] starts a record's graph over it.
 //! - [`Shapes::validate`] returns a [`ValidationReport`]; [`ValidationReport::to_triples`] is the
 //!   standard `sh:ValidationReport` graph.
 //!
@@ -66,7 +67,7 @@ use oxigraph::model::Triple;
 
 use crate::ingest::normalise_quad;
 
-pub use graph::DataGraph;
+pub use graph::{ContextGraph, DataGraph};
 pub use path::Path;
 pub use report::{ValidationReport, ValidationResult};
 

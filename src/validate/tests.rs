@@ -7,7 +7,7 @@ use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{NamedNode, Term, Triple};
 
 use super::vocab::sh;
-use super::{DataGraph, Path, Shapes, ShapesError};
+use super::{ContextGraph, DataGraph, Path, Shapes, ShapesError, ValidationReport};
 
 type TestResult = Result<(), Box<dyn Error>>;
 
@@ -87,6 +87,68 @@ fn context_triples_are_seen_but_not_targeted() -> TestResult {
     data.add_context(&turtle("ex:m1 a ex:Meeting .")?);
     let report = shapes.validate(&data)?;
     assert!(report.conforms, "{report:?}");
+    Ok(())
+}
+
+/// The results of a report in a stable order (their order follows index order, which differs
+/// between a shared and a copied context).
+fn sorted_results(report: &ValidationReport) -> Vec<String> {
+    let mut results: Vec<String> = report.results.iter().map(|r| format!("{r:?}")).collect();
+    results.sort();
+    results
+}
+
+#[test]
+fn a_shared_context_validates_exactly_like_added_context() -> TestResult {
+    let shapes = shapes(
+        "ex:Decision a sh:NodeShape ; sh:targetClass ex:Decision ;
+          sh:property [ sh:path ex:meeting ; sh:class ex:Meeting ; sh:minCount 1 ] ;
+          sh:property [ sh:path ( ex:meeting ex:date ) ; sh:minCount 1 ] .
+        ex:MeetingShape a sh:NodeShape ; sh:targetClass ex:Meeting ;
+          sh:property [ sh:path ex:date ; sh:minCount 1 ] .
+        ex:Cited a sh:NodeShape ; sh:targetObjectsOf ex:cites ; sh:nodeKind sh:IRI .
+        ex:Listed a sh:NodeShape ; sh:targetNode ex:m2 ; sh:class ex:Listed .
+        ex:NoSelfCites a sh:NodeShape ; sh:targetSubjectsOf ex:cites ; sh:sparql [
+          sh:select \"SELECT $this ?value WHERE { $this <http://example.com/cites> ?value . ?value a <http://example.com/Meeting> . FILTER NOT EXISTS { ?value <http://example.com/date> ?d } }\" ] .",
+    )?;
+    // Context: a meeting with a date, one without, a citation, a class hierarchy.
+    let context = turtle(
+        "ex:m1 a ex:Meeting ; ex:date \"2024-01-01\"^^xsd:date .
+        ex:m2 a ex:Meeting .
+        ex:old ex:cites _:b0 .
+        ex:Special <http://www.w3.org/2000/01/rdf-schema#subClassOf> ex:Meeting .",
+    )?;
+    let shared = ContextGraph::new(&context);
+    let records = [
+        "ex:d1 a ex:Decision ; ex:meeting ex:m1 .",
+        "ex:d2 a ex:Decision ; ex:meeting ex:m2 ; ex:cites ex:m2 , _:x .",
+        "ex:d3 a ex:Decision ; ex:meeting ex:nowhere .",
+        // States a context triple again: ex:m2 becomes a focus node of the record.
+        "ex:m2 a ex:Meeting . ex:s1 a ex:Special . ex:d4 a ex:Decision ; ex:meeting ex:s1 .",
+        "ex:old ex:cites _:b0 . ex:m2 ex:cites ex:m1 .",
+        "",
+    ];
+    let mut results = Vec::new();
+    for text in records {
+        let record = turtle(text)?;
+        let mut copied = DataGraph::from_triples(&record);
+        copied.add_context(&context);
+        let mut layered = DataGraph::with_context(&shared);
+        layered.extend(&record);
+        assert_eq!(copied.len(), layered.len(), "{text}");
+        let mut copied_triples: Vec<String> = copied.triples().map(|t| t.to_string()).collect();
+        let mut layered_triples: Vec<String> = layered.triples().map(|t| t.to_string()).collect();
+        copied_triples.sort();
+        layered_triples.sort();
+        assert_eq!(copied_triples, layered_triples, "{text}");
+        let expected = shapes.validate(&copied)?;
+        let actual = shapes.validate(&layered)?;
+        assert_eq!(expected.conforms, actual.conforms, "{text}");
+        assert_eq!(sorted_results(&expected), sorted_results(&actual), "{text}");
+        results.push(actual.results.len());
+    }
+    // Class, path, targets and SPARQL all see the context (and only the record is targeted).
+    assert_eq!(results, [0, 4, 2, 4, 3, 0]);
     Ok(())
 }
 

@@ -15,26 +15,28 @@ use crate::validate::ValidateError;
 
 impl<'s> Run<'s, '_> {
     /// The data graph (and, when a query asks for `$shapesGraph`, the shapes graph) as an
-    /// Oxigraph dataset, built once per run and only for SPARQL.
+    /// Oxigraph dataset, built once per run and only for SPARQL. A shared context is turned into
+    /// a dataset once for all the graphs that share it; a run copies it and adds its own triples.
     fn dataset(&mut self) -> &Dataset {
         let data = self.data;
         let shapes = self.shapes;
         self.dataset.get_or_insert_with(|| {
-            let quad = |t: &Triple, graph: GraphName| {
-                let subject = match skolemize(&t.subject.clone().into()) {
-                    Term::NamedNode(iri) => NamedOrBlankNode::from(iri),
-                    _ => t.subject.clone(),
-                };
-                Quad::new(subject, t.predicate.clone(), skolemize(&t.object), graph)
+            let mut dataset = match data.shared_dataset(|context| {
+                context
+                    .triples()
+                    .map(|t| skolemized_quad(&t, GraphName::DefaultGraph))
+                    .collect()
+            }) {
+                Some(shared) => shared.clone(),
+                None => Dataset::new(),
             };
-            let mut dataset: Dataset = data
-                .triples()
-                .map(|t| quad(&t, GraphName::DefaultGraph))
-                .collect();
+            for t in data.added_triples() {
+                dataset.insert(&skolemized_quad(&t, GraphName::DefaultGraph));
+            }
             if let Some(graph) = &shapes.shapes_graph {
                 let name = GraphName::NamedNode(NamedNode::new_unchecked(SHAPES_GRAPH));
                 for t in graph {
-                    dataset.insert(&quad(t, name.clone()));
+                    dataset.insert(&skolemized_quad(t, name.clone()));
                 }
             }
             dataset
@@ -182,6 +184,15 @@ impl<'s> Run<'s, '_> {
         }
         Ok(())
     }
+}
+
+/// A triple as a quad of `graph`, blank nodes replaced by their skolem IRIs.
+fn skolemized_quad(t: &Triple, graph: GraphName) -> Quad {
+    let subject = match skolemize(&t.subject.clone().into()) {
+        Term::NamedNode(iri) => NamedOrBlankNode::from(iri),
+        _ => t.subject.clone(),
+    };
+    Quad::new(subject, t.predicate.clone(), skolemize(&t.object), graph)
 }
 
 /// The value of a pre-bound variable or parameter, for message templates.
