@@ -16,7 +16,7 @@ use crate::model::Record;
 use crate::store::{
     Precondition, PrepareError, RecordWrite, Store, StoreError, WriteError, WriteReceipt,
 };
-use crate::validate::{DataGraph, Shapes, ValidateError, ValidationReport};
+use crate::validate::{ContextGraph, DataGraph, Shapes, ValidateError, ValidationReport};
 
 /// The validation report of one record.
 #[derive(Debug, Clone)]
@@ -58,17 +58,17 @@ pub enum PushError {
 pub struct Pusher {
     store: Store,
     shapes: Arc<Shapes>,
-    reference: Arc<Vec<Triple>>,
+    reference: ContextGraph,
 }
 
 impl Pusher {
     /// A pusher over `store`, checking against `shapes` with `reference` (code lists, ontology)
-    /// as context.
+    /// as context (interned once, shared by every validation).
     pub fn new(store: Store, shapes: Shapes, reference: Vec<Triple>) -> Self {
         Self {
             store,
             shapes: Arc::new(shapes),
-            reference: Arc::new(reference),
+            reference: ContextGraph::new(&reference),
         }
     }
 
@@ -87,8 +87,8 @@ impl Pusher {
         let stored = self.store.context_for(&all)?;
         let mut reports = Vec::with_capacity(records.len());
         for (index, record) in records.iter().enumerate() {
-            let mut graph = DataGraph::from_triples(record.triples());
-            graph.add_context(self.reference.iter());
+            let mut graph = DataGraph::with_context(&self.reference);
+            graph.extend(record.triples());
             graph.add_context(stored.iter());
             for (other_index, other) in records.iter().enumerate() {
                 if other_index != index {
