@@ -7,9 +7,9 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use oxigraph::model::{Dataset, NamedOrBlankNode, Term, Triple, TripleRef};
+use oxigraph::model::{NamedOrBlankNode, Term, Triple, TripleRef};
 
 /// A term's number in a [`DataGraph`] (or, during one validation run, in the run's extra terms).
 pub(super) type Id = u32;
@@ -64,8 +64,6 @@ pub struct ContextGraph(Arc<SharedContext>);
 struct SharedContext {
     /// A graph of context triples only, without a shared context of its own.
     graph: DataGraph,
-    /// The context as a skolemized dataset for SHACL-SPARQL, built the first time a query runs.
-    dataset: OnceLock<Dataset>,
 }
 
 impl ContextGraph {
@@ -73,10 +71,7 @@ impl ContextGraph {
     pub fn new<'a>(triples: impl IntoIterator<Item = impl Into<TripleRef<'a>>>) -> Self {
         let mut graph = DataGraph::new();
         graph.add_context(triples);
-        Self(Arc::new(SharedContext {
-            graph,
-            dataset: OnceLock::new(),
-        }))
+        Self(Arc::new(SharedContext { graph }))
     }
 
     /// The number of distinct context triples.
@@ -153,18 +148,13 @@ impl DataGraph {
             .filter_map(|key| self.triple(*key))
     }
 
-    /// The triples this graph adds to its shared context (all of them when there is none).
-    pub(super) fn added_triples(&self) -> impl Iterator<Item = Triple> + '_ {
-        self.added_keys().filter_map(|key| self.triple(*key))
-    }
-
-    /// The shared context as a dataset, built once by `build` for all graphs that share it.
-    pub(super) fn shared_dataset(
-        &self,
-        build: impl FnOnce(&DataGraph) -> Dataset,
-    ) -> Option<&Dataset> {
-        let shared = self.shared.as_deref()?;
-        Some(shared.dataset.get_or_init(|| build(&shared.graph)))
+    /// Every triple as ids, in no particular order.
+    pub(super) fn triple_ids(&self) -> impl Iterator<Item = [Id; 3]> + '_ {
+        let shared = self
+            .shared_graph()
+            .into_iter()
+            .flat_map(|g| g.triples.keys());
+        shared.chain(self.added_keys()).copied()
     }
 
     fn shared_graph(&self) -> Option<&DataGraph> {

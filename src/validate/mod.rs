@@ -47,6 +47,7 @@
 //! resolves constants once, then works on integers. SPARQL runs on Oxigraph's evaluator over an
 //! in-memory dataset built only when a shape uses SPARQL.
 
+mod dataset;
 mod engine;
 mod graph;
 mod literal;

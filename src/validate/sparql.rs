@@ -10,10 +10,11 @@
 
 use std::collections::HashSet;
 
-use oxigraph::model::{Dataset, Literal, NamedNode, Term, Variable};
+use oxigraph::model::{Literal, NamedNode, Term, Variable};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use spargebra::{Query, SparqlParser};
 
+use super::dataset::SparqlView;
 use super::literal::str_of;
 use super::path::Path;
 use super::prebind::{self, skolemize, unskolemize, Bindings};
@@ -196,10 +197,10 @@ impl PreparedQuery {
         query
     }
 
-    /// Runs a SELECT query over a skolemized dataset and returns its solutions.
+    /// Runs a SELECT query over the data graph (blank nodes skolemized) and returns its solutions.
     pub(super) fn select(
         &self,
-        dataset: &Dataset,
+        dataset: SparqlView<'_>,
         bindings: &[(&str, Term)],
     ) -> Result<Vec<Solution>, String> {
         let results = SparqlEvaluator::new()
@@ -223,8 +224,12 @@ impl PreparedQuery {
         Ok(out)
     }
 
-    /// Runs an ASK query over a skolemized dataset.
-    pub(super) fn ask(&self, dataset: &Dataset, bindings: &[(&str, Term)]) -> Result<bool, String> {
+    /// Runs an ASK query over the data graph (blank nodes skolemized).
+    pub(super) fn ask(
+        &self,
+        dataset: SparqlView<'_>,
+        bindings: &[(&str, Term)],
+    ) -> Result<bool, String> {
         match SparqlEvaluator::new()
             .for_query(self.bound(bindings))
             .on_queryable_dataset(dataset)

@@ -7,7 +7,7 @@ mod sparql;
 
 use std::collections::{HashMap, HashSet};
 
-use oxigraph::model::{Dataset, NamedNodeRef, Term};
+use oxigraph::model::{NamedNodeRef, Term};
 
 use super::graph::{DataGraph, Id};
 use super::path::{NodeSet, Path};
@@ -53,7 +53,6 @@ pub(super) struct Run<'s, 'd> {
     sub_class_of: Id,
     conforms: HashMap<(ShapeId, Id), bool>,
     active: HashSet<(ShapeId, Id)>,
-    dataset: Option<Dataset>,
 }
 
 impl<'s, 'd> Run<'s, 'd> {
@@ -68,7 +67,6 @@ impl<'s, 'd> Run<'s, 'd> {
             sub_class_of: 0,
             conforms: HashMap::new(),
             active: HashSet::new(),
-            dataset: None,
         };
         for term in shapes.consts.terms() {
             let id = run.intern(term);

@@ -1,12 +1,12 @@
-//! SHACL-SPARQL constraints and SPARQL-based components, evaluated on a skolemized copy of the
-//! data graph (see `prebind`).
+//! SHACL-SPARQL constraints and SPARQL-based components, evaluated on a view of the data graph
+//! (see `dataset`; blank nodes skolemized, see `prebind`).
 
-use oxigraph::model::{Dataset, GraphName, NamedNode, NamedOrBlankNode, Quad, Term, Triple};
+use oxigraph::model::{NamedNode, Term};
 
 use super::{RawResult, ResultPath, Run};
+use crate::validate::dataset::SparqlView;
 use crate::validate::graph::Id;
 use crate::validate::path::Path;
-use crate::validate::prebind::skolemize;
 use crate::validate::shapes::ShapeId;
 use crate::validate::sparql::{
     fill_template, ComponentConstraint, SparqlConstraint, ValidatorKind, SHAPES_GRAPH,
@@ -14,33 +14,10 @@ use crate::validate::sparql::{
 use crate::validate::ValidateError;
 
 impl<'s> Run<'s, '_> {
-    /// The data graph (and, when a query asks for `$shapesGraph`, the shapes graph) as an
-    /// Oxigraph dataset, built once per run and only for SPARQL. A shared context is turned into
-    /// a dataset once for all the graphs that share it; a run copies it and adds its own triples.
-    fn dataset(&mut self) -> &Dataset {
-        let data = self.data;
-        let shapes = self.shapes;
-        self.dataset.get_or_insert_with(|| {
-            let mut dataset = match data.shared_dataset(|context| {
-                context
-                    .triples()
-                    .map(|t| skolemized_quad(&t, GraphName::DefaultGraph))
-                    .collect()
-            }) {
-                Some(shared) => shared.clone(),
-                None => Dataset::new(),
-            };
-            for t in data.added_triples() {
-                dataset.insert(&skolemized_quad(&t, GraphName::DefaultGraph));
-            }
-            if let Some(graph) = &shapes.shapes_graph {
-                let name = GraphName::NamedNode(NamedNode::new_unchecked(SHAPES_GRAPH));
-                for t in graph {
-                    dataset.insert(&skolemized_quad(t, name.clone()));
-                }
-            }
-            dataset
-        })
+    /// The data graph (and, when a query asks for `$shapesGraph`, the shapes graph) as the
+    /// dataset queries run on: a view, nothing is copied.
+    fn dataset(&self) -> SparqlView<'_> {
+        SparqlView::new(self.data, self.shapes.shapes_graph.as_deref())
     }
 
     fn pre_bound(&self, shape_id: ShapeId, focus: Id) -> Vec<(&'static str, Term)> {
@@ -184,15 +161,6 @@ impl<'s> Run<'s, '_> {
         }
         Ok(())
     }
-}
-
-/// A triple as a quad of `graph`, blank nodes replaced by their skolem IRIs.
-fn skolemized_quad(t: &Triple, graph: GraphName) -> Quad {
-    let subject = match skolemize(&t.subject.clone().into()) {
-        Term::NamedNode(iri) => NamedOrBlankNode::from(iri),
-        _ => t.subject.clone(),
-    };
-    Quad::new(subject, t.predicate.clone(), skolemize(&t.object), graph)
 }
 
 /// The value of a pre-bound variable or parameter, for message templates.
