@@ -313,3 +313,194 @@ async fn the_endpoint_describes_itself_and_answers_head_and_cors() {
     assert!(page.text().await.expect("a page").contains("<textarea"));
     app.stop().await;
 }
+
+/// Every named example query of `queries/` runs on the demo data and answers something.
+#[tokio::test]
+async fn every_example_query_answers_on_the_demo_data() {
+    let app = spawn_app().await;
+    for example in agora::sparql::examples::EXAMPLES {
+        let results = app.sparql_select(example.text).await;
+        let bindings = results["results"]["bindings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: {results}", example.name));
+        assert!(!bindings.is_empty(), "{}: no answer", example.name);
+    }
+    // The accountability examples find what the demo data holds: the school consultation's report
+    // is overdue and the green roofs proposal was never answered.
+    let overdue = app
+        .sparql_select(
+            agora::sparql::examples::Example::named("overdue-reports")
+                .unwrap()
+                .text,
+        )
+        .await
+        .to_string();
+    assert!(overdue.contains("leerlingenbegeleiding"), "{overdue}");
+    let late = app
+        .sparql_select(
+            agora::sparql::examples::Example::named("proposals-past-term")
+                .unwrap()
+                .text,
+        )
+        .await
+        .to_string();
+    assert!(late.contains("groendaken"), "{late}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_query_page_offers_the_examples_and_shows_results_as_a_linked_table() {
+    let app = spawn_app().await;
+    let page = app
+        .get("/sparql?example=overdue-reports", "text/html")
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("a page");
+    assert!(
+        html.contains("<textarea id=\"query\" name=\"query\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("verslagVerwachtTegen"),
+        "the example is in the editor"
+    );
+    for example in agora::sparql::examples::EXAMPLES {
+        assert!(html.contains(&format!("/sparql?example={}", example.name)));
+    }
+
+    let url = format!(
+        "/sparql?query={}",
+        form_urlencoded::byte_serialize(CONSULTATIONS.as_bytes()).collect::<String>()
+    );
+    let page = app
+        .get(&url, "text/html,application/xhtml+xml,*/*;q=0.8")
+        .await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["vary"], "Accept");
+    let html = page.text().await.expect("a page");
+    assert_eq!(
+        html.matches("<a href=\"/id/consultatie/").count(),
+        6,
+        "{html}"
+    );
+    assert!(html.contains("<th scope=\"col\">c</th>"));
+    // The shareable URL is absolute and carries the query.
+    assert!(
+        html.contains(&format!(
+            "value=\"{}{}",
+            app.address,
+            url.replace('&', "&amp;")
+        )),
+        "{html}"
+    );
+
+    // A program asking for JSON at the same URL gets the results, not the page.
+    let json = app.get(&url, "application/sparql-results+json").await;
+    assert_eq!(
+        json.headers()["content-type"],
+        "application/sparql-results+json"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_query_page_escapes_what_it_shows_and_explains_errors() {
+    let app = spawn_app().await;
+    let hostile = "SELECT (\"<script>alert(1)</script>\" AS ?x) WHERE {}";
+    let url = format!(
+        "/sparql?query={}",
+        form_urlencoded::byte_serialize(hostile.as_bytes()).collect::<String>()
+    );
+    let html = app
+        .get(&url, "text/html")
+        .await
+        .text()
+        .await
+        .expect("a page");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>"),
+        "{html}"
+    );
+
+    let broken = app.get("/sparql?query=SELEC%20*", "text/html").await;
+    assert_eq!(broken.status(), 400);
+    let html = broken.text().await.expect("a page");
+    assert!(html.contains("role=\"alert\""), "{html}");
+    assert!(
+        html.contains("SELEC *"),
+        "the query stays in the editor: {html}"
+    );
+    app.stop().await;
+}
+
+/// While a heavy query runs, pages and other queries are still answered.
+#[tokio::test]
+async fn the_server_stays_responsive_while_a_heavy_query_runs() {
+    let mut config = test_config();
+    config.query_timeout = Duration::from_secs(6);
+    config.max_concurrent_queries = 2;
+    let app = spawn_app_with(config).await;
+    let heavy = app
+        .client
+        .get(format!("{}/sparql", app.address))
+        .query(&[(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        )])
+        .header("accept", "application/sparql-results+json")
+        .send();
+    let heavy = tokio::spawn(heavy);
+    // Give the heavy query time to start evaluating.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..5 {
+        let home = app.get("/", "text/html").await;
+        assert_eq!(home.status(), 200);
+        let results = app.sparql_select(COUNT_MEETINGS).await;
+        assert!(results["results"]["bindings"].is_array());
+    }
+    assert!(
+        !heavy.is_finished(),
+        "the heavy query (6 s limit) should still be running"
+    );
+    // The heavy query ends at its time limit (its timer runs on this test's runtime, so the
+    // test waits for it rather than leaving it running when the runtime stops).
+    let heavy = heavy.await.expect("joined").expect("answered");
+    assert_eq!(heavy.status(), 503);
+    app.stop().await;
+}
+
+/// With every evaluation slot taken, a query waits briefly and then gets 503 with Retry-After.
+#[tokio::test]
+async fn queries_beyond_the_concurrency_bound_get_503_with_retry_after() {
+    let mut config = test_config();
+    config.query_timeout = Duration::from_secs(6);
+    config.max_concurrent_queries = 1;
+    let app = spawn_app_with(config).await;
+    let heavy = app
+        .client
+        .get(format!("{}/sparql", app.address))
+        .query(&[(
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+        )])
+        .header("accept", "application/sparql-results+json")
+        .send();
+    let heavy = tokio::spawn(heavy);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let refused = app
+        .sparql_get(COUNT_MEETINGS, "application/sparql-results+json")
+        .await;
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["retry-after"], "2");
+    assert!(refused
+        .text()
+        .await
+        .expect("a body")
+        .contains("too many queries"));
+    // The heavy query ends at its time limit (its timer runs on this test's runtime, so the
+    // test waits for it rather than leaving it running when the runtime stops).
+    let heavy = heavy.await.expect("joined").expect("answered");
+    assert_eq!(heavy.status(), 503);
+    app.stop().await;
+}

@@ -5,6 +5,8 @@
 //! base IRI ([`ProtocolRequest::parse`]), negotiates one of [`offers`], and hands the parsed query
 //! to `store::Store::evaluate`.
 
+pub mod examples;
+
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::results::QueryResultsFormat;

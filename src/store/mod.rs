@@ -36,7 +36,9 @@ pub use records::{
     Precondition, PrepareError, RecordState, RecordWrite, VersionInfo, WriteError, WriteReceipt,
 };
 
-pub use query::{parse_query, query_form, QueryError, QueryOptions, ResultFormat, Row, Rows};
+pub use query::{
+    parse_query, query_form, QueryError, QueryOptions, ResultFormat, Row, Rows, Table,
+};
 
 /// A cheap, cloneable handle on the store. `Send + Sync`.
 #[derive(Clone)]

@@ -103,6 +103,21 @@ impl Rows {
     }
 }
 
+/// The results of a query collected for a page: see [`Store::evaluate_table`].
+#[derive(Debug, Clone)]
+pub enum Table {
+    /// An ASK query's answer.
+    Boolean(bool),
+    /// A SELECT query's solutions, or a CONSTRUCT or DESCRIBE query's triples as rows of
+    /// `subject`, `predicate`, `object`.
+    Rows {
+        /// The rows kept.
+        rows: Rows,
+        /// Whether there were more rows than were kept.
+        truncated: bool,
+    },
+}
+
 /// One solution of [`Rows`].
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'a> {
@@ -144,6 +159,111 @@ impl Store {
         writer: W,
     ) -> Result<W, QueryError> {
         let form = query_form(&query);
+        let results = self.execute_public(query, options)?;
+        let mismatch = |format: String| QueryError::FormatMismatch { form, format };
+        match (results, format) {
+            (QueryResults::Solutions(solutions), ResultFormat::Results(format)) => {
+                let mut serializer = QueryResultsSerializer::from_format(format)
+                    .serialize_solutions_to_writer(writer, solutions.variables().to_vec())?;
+                for solution in solutions {
+                    serializer.serialize(&solution?)?;
+                }
+                Ok(serializer.finish()?)
+            }
+            (QueryResults::Boolean(value), ResultFormat::Results(format)) => {
+                Ok(QueryResultsSerializer::from_format(format)
+                    .serialize_boolean_to_writer(writer, value)?)
+            }
+            (QueryResults::Graph(triples), ResultFormat::Graph(format)) => {
+                let mut serializer = RdfSerializer::from_format(format);
+                for (prefix, namespace) in vocab::ns::PREFIXES {
+                    serializer = serializer
+                        .with_prefix(*prefix, *namespace)
+                        .expect("the built-in prefixes are valid IRIs");
+                }
+                let mut serializer = serializer.for_writer(writer);
+                for triple in triples {
+                    serializer.serialize_triple(&triple?)?;
+                }
+                Ok(serializer.finish()?)
+            }
+            (_, ResultFormat::Results(format)) => Err(mismatch(format.name().to_owned())),
+            (_, ResultFormat::Graph(format)) => Err(mismatch(format.name().to_owned())),
+        }
+    }
+
+    /// Evaluates `query` like [`Store::evaluate`] (same public view) and collects at most
+    /// `max_rows` solutions or triples, for a results table on a page.
+    pub fn evaluate_table(
+        &self,
+        query: spargebra::Query,
+        options: QueryOptions,
+        max_rows: usize,
+    ) -> Result<Table, QueryError> {
+        match self.execute_public(query, options)? {
+            QueryResults::Boolean(value) => Ok(Table::Boolean(value)),
+            QueryResults::Solutions(solutions) => {
+                let variables: Vec<String> = solutions
+                    .variables()
+                    .iter()
+                    .map(|v| v.as_str().to_owned())
+                    .collect();
+                let mut rows = Vec::new();
+                let mut truncated = false;
+                for solution in solutions {
+                    if rows.len() == max_rows {
+                        truncated = true;
+                        break;
+                    }
+                    let solution = solution?;
+                    rows.push(
+                        variables
+                            .iter()
+                            .map(|v| solution.get(v.as_str()).cloned())
+                            .collect(),
+                    );
+                }
+                Ok(Table::Rows {
+                    rows: Rows { variables, rows },
+                    truncated,
+                })
+            }
+            QueryResults::Graph(triples) => {
+                let variables = vec![
+                    "subject".to_owned(),
+                    "predicate".to_owned(),
+                    "object".to_owned(),
+                ];
+                let mut rows = Vec::new();
+                let mut truncated = false;
+                for triple in triples {
+                    if rows.len() == max_rows {
+                        truncated = true;
+                        break;
+                    }
+                    let triple = triple?;
+                    rows.push(vec![
+                        Some(Term::from(triple.subject)),
+                        Some(Term::from(triple.predicate)),
+                        Some(triple.object),
+                    ]);
+                }
+                Ok(Table::Rows {
+                    rows: Rows { variables, rows },
+                    truncated,
+                })
+            }
+        }
+    }
+
+    /// Runs `query` on the public view of the store: private graphs (system, versions:
+    /// embargoed and withdrawn content) are never part of its dataset, whether named by FROM, by
+    /// the protocol's parameters or reached by GRAPH ?g.
+    fn execute_public(
+        &self,
+        query: spargebra::Query,
+        options: QueryOptions,
+    ) -> Result<QueryResults<'static>, QueryError> {
         let mentions_graph = query.to_string().to_ascii_uppercase().contains("GRAPH");
         // Oxigraph is built without its `http-client` feature, so SERVICE has no handler and
         // fails: the public endpoint never makes outgoing requests.
@@ -169,9 +289,6 @@ impl Store {
                     .collect(),
             );
         }
-        // The public view: private graphs (system, versions: embargoed and withdrawn content)
-        // are never part of a query's dataset, whether named by FROM, by the protocol's
-        // parameters or reached by GRAPH ?g.
         let private = |name: &str| self.names.is_private(name);
         if let Some(defaults) = dataset.default_graph_graphs() {
             let kept: Vec<GraphName> = defaults
@@ -208,37 +325,7 @@ impl Store {
             }
             None => {}
         }
-        let results = prepared.on_store(&self.inner).execute()?;
-        let mismatch = |format: String| QueryError::FormatMismatch { form, format };
-        match (results, format) {
-            (QueryResults::Solutions(solutions), ResultFormat::Results(format)) => {
-                let mut serializer = QueryResultsSerializer::from_format(format)
-                    .serialize_solutions_to_writer(writer, solutions.variables().to_vec())?;
-                for solution in solutions {
-                    serializer.serialize(&solution?)?;
-                }
-                Ok(serializer.finish()?)
-            }
-            (QueryResults::Boolean(value), ResultFormat::Results(format)) => {
-                Ok(QueryResultsSerializer::from_format(format)
-                    .serialize_boolean_to_writer(writer, value)?)
-            }
-            (QueryResults::Graph(triples), ResultFormat::Graph(format)) => {
-                let mut serializer = RdfSerializer::from_format(format);
-                for (prefix, namespace) in vocab::ns::PREFIXES {
-                    serializer = serializer
-                        .with_prefix(*prefix, *namespace)
-                        .expect("the built-in prefixes are valid IRIs");
-                }
-                let mut serializer = serializer.for_writer(writer);
-                for triple in triples {
-                    serializer.serialize_triple(&triple?)?;
-                }
-                Ok(serializer.finish()?)
-            }
-            (_, ResultFormat::Results(format)) => Err(mismatch(format.name().to_owned())),
-            (_, ResultFormat::Graph(format)) => Err(mismatch(format.name().to_owned())),
-        }
+        Ok(prepared.on_store(&self.inner).execute()?)
     }
 
     /// Runs a SELECT query for Agora's own use (pages) and collects the solutions.

@@ -8,6 +8,7 @@ mod error;
 mod negotiate;
 mod pages;
 mod push;
+mod query_page;
 mod sparql;
 
 use std::sync::Arc;
@@ -84,6 +85,29 @@ pub fn escape_html(input: &str) -> String {
         }
     }
     output
+}
+
+/// `http://host` (or `https://` behind a proxy that says so) as the client addressed this server,
+/// for absolute URLs in answers; a missing or odd `Host` gives the loopback address.
+pub fn request_origin(headers: &axum::http::HeaderMap) -> String {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| {
+            !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1");
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|value| value.to_str().ok())
+    {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{host}")
 }
 
 /// The whole application: every route and layer.

@@ -16,8 +16,8 @@ use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
 use crate::web::{negotiate, AppState};
 
-const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/home-open-consultations.rq");
-const HOME_LATEST_MEETINGS: &str = include_str!("../../queries/home-latest-meetings.rq");
+const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
+const HOME_LATEST_MEETINGS: &str = include_str!("../../queries/latest-meetings.rq");
 const RESOURCE_PROPERTIES: &str = include_str!("../../queries/resource-properties.rq");
 const RESOURCE_INCOMING: &str = include_str!("../../queries/resource-incoming.rq");
 

@@ -15,7 +15,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
 use crate::sparql::{offers, ProtocolRequest, GRAPH_OFFERS, RESULT_OFFERS};
 use crate::store::{QueryError, QueryOptions, ResultFormat};
@@ -28,7 +28,7 @@ const CHUNK_BYTES: usize = 64 * 1024;
 /// Chunks buffered between the evaluating thread and the socket: bounds memory per query.
 const CHUNKS_IN_FLIGHT: usize = 4;
 /// How long a query waits for an evaluation slot before the endpoint answers 503.
-const SLOT_WAIT: Duration = Duration::from_secs(2);
+pub(crate) const SLOT_WAIT: Duration = Duration::from_secs(2);
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
@@ -68,13 +68,15 @@ async fn query(
         }
     }
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    if method == Method::GET && !parameters.iter().any(|(key, _)| key == "query") {
-        if negotiate::prefers_html(accept) {
-            return query_page(&state);
-        }
-        if !parameters.iter().any(|(key, _)| key == "update") {
-            return service_description(&headers, accept);
-        }
+    if method == Method::GET && negotiate::prefers_html(accept) {
+        return crate::web::query_page::page(&state, &parameters, &headers).await;
+    }
+    if method == Method::GET
+        && !parameters
+            .iter()
+            .any(|(key, _)| key == "query" || key == "update")
+    {
+        return service_description(&headers, accept);
     }
     let request = ProtocolRequest::from_parameters(&parameters, query_body)?;
     let parsed = request
@@ -83,12 +85,7 @@ async fn query(
     let available = offers(&parsed);
     let offer = negotiate::choose_offer(accept, available)?;
 
-    let permit = tokio::time::timeout(SLOT_WAIT, state.query_slots.clone().acquire_owned())
-        .await
-        .map_err(|_| {
-            ApiError::Unavailable("too many queries are running; retry in a moment".to_owned())
-        })?
-        .map_err(|error| ApiError::Internal(error.into()))?;
+    let permit = query_slot(&state).await?;
 
     let deadline = Deadline::start(state.config.query_timeout);
     let cancellation = deadline.token();
@@ -157,27 +154,10 @@ async fn query(
     Ok(response)
 }
 
-const EXAMPLE_QUERY: &str = "PREFIX participatie: <https://agora.vlaanderen.be/ns/participatie#>
-PREFIX dct: <http://purl.org/dc/terms/>
-
-SELECT ?consultatie ?titel ?sluit WHERE {
-  ?consultatie a participatie:Consultatie ;
-    dct:title ?titel ;
-    participatie:sluitingstijd ?sluit .
-  FILTER(LANG(?titel) = \"nl\")
-}
-ORDER BY DESC(?sluit)
-LIMIT 20";
-
 /// The SPARQL 1.1 Service Description, sent for a GET without a query (SPARQL 1.1 Service
 /// Description §2), in the negotiated RDF format.
 fn service_description(headers: &HeaderMap, accept: Option<&str>) -> Result<Response, ApiError> {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .filter(|host| !host.is_empty() && !host.contains(['<', '>', '"', ' ', '\\']))
-        .unwrap_or("127.0.0.1");
-    let endpoint = format!("http://{host}/sparql");
+    let endpoint = format!("{}/sparql", crate::web::request_origin(headers));
     let formats = RESULT_OFFERS
         .iter()
         .chain(GRAPH_OFFERS)
@@ -219,12 +199,15 @@ fn service_description(headers: &HeaderMap, accept: Option<&str>) -> Result<Resp
     Ok(response)
 }
 
-/// The query form for people.
-fn query_page(state: &AppState) -> Result<Response, ApiError> {
-    let mut context = tera::Context::new();
-    context.insert("example", EXAMPLE_QUERY);
-    context.insert("timeout_seconds", &state.config.query_timeout.as_secs_f64());
-    Ok(crate::web::pages::render(state, "sparql.html", &context)?.into_response())
+/// Waits (at most [`SLOT_WAIT`]) for one of the evaluation slots that bound the queries running
+/// at once; past that, the caller gets 503 with `Retry-After`.
+pub(crate) async fn query_slot(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
+    tokio::time::timeout(SLOT_WAIT, state.query_slots.clone().acquire_owned())
+        .await
+        .map_err(|_| {
+            ApiError::Unavailable("too many queries are running; retry in a moment".to_owned())
+        })?
+        .map_err(|error| ApiError::Internal(error.into()))
 }
 
 /// What the evaluating thread sends to the response body.
