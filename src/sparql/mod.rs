@@ -6,6 +6,7 @@
 //! to `store::Store::evaluate`.
 
 pub mod examples;
+pub mod parameters;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::model::NamedNode;

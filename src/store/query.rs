@@ -57,6 +57,9 @@ pub enum QueryError {
         /// The format asked for.
         format: String,
     },
+    /// A page query's parameters do not fit it (a programming error).
+    #[error(transparent)]
+    Parameter(#[from] crate::sparql::parameters::ParameterError),
     /// Evaluation failed.
     #[error(transparent)]
     Evaluation(QueryEvaluationError),
@@ -330,7 +333,19 @@ impl Store {
 
     /// Runs a SELECT query for Agora's own use (pages) and collects the solutions.
     pub fn select(&self, query: &str, cancellation: CancellationToken) -> Result<Rows, QueryError> {
-        let query = parse_query(query)?;
+        self.select_with(query, &[], cancellation)
+    }
+
+    /// Runs a SELECT query for Agora's own use with its declared parameters bound (see
+    /// [`crate::sparql::parameters`]) and collects the solutions.
+    pub fn select_with(
+        &self,
+        query: &str,
+        parameters: &[(&str, Term)],
+        cancellation: CancellationToken,
+    ) -> Result<Rows, QueryError> {
+        let mut query = parse_query(query)?;
+        crate::sparql::parameters::bind(&mut query, parameters)?;
         let results = SparqlEvaluator::new()
             .with_cancellation_token(cancellation)
             .for_query(query)

@@ -140,7 +140,9 @@ impl From<QueryError> for ApiError {
             ) => Self::BadRequest(format!(
                 "the query cannot be evaluated here: {error} (SERVICE calls to other endpoints are disabled)"
             )),
-            QueryError::Io(_) | QueryError::Evaluation(_) => Self::Internal(error.into()),
+            QueryError::Io(_) | QueryError::Evaluation(_) | QueryError::Parameter(_) => {
+                Self::Internal(error.into())
+            }
         }
     }
 }

@@ -5,10 +5,13 @@
 
 mod deadline;
 mod error;
+mod lang;
+mod lists;
 mod negotiate;
 mod pages;
 mod push;
 mod query_page;
+mod record_pages;
 mod sparql;
 
 use std::sync::Arc;
@@ -64,6 +67,24 @@ pub fn templates() -> Result<Tera, tera::Error> {
         ("resource.html", include_str!("templates/resource.html")),
         ("sparql.html", include_str!("templates/sparql.html")),
         ("error.html", include_str!("templates/error.html")),
+        ("pager.html", include_str!("templates/pager.html")),
+        ("record.html", include_str!("templates/record.html")),
+        (
+            "consultation.html",
+            include_str!("templates/consultation.html"),
+        ),
+        ("meeting.html", include_str!("templates/meeting.html")),
+        ("decision.html", include_str!("templates/decision.html")),
+        (
+            "consultations.html",
+            include_str!("templates/consultations.html"),
+        ),
+        ("meetings.html", include_str!("templates/meetings.html")),
+        ("proposals.html", include_str!("templates/proposals.html")),
+        (
+            "accountability.html",
+            include_str!("templates/accountability.html"),
+        ),
     ])?;
     tera.set_escape_fn(escape_html);
     Ok(tera)
@@ -114,9 +135,11 @@ pub fn request_origin(headers: &axum::http::HeaderMap) -> String {
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(lists::router())
         .merge(sparql::router())
         .merge(push::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -14,7 +14,8 @@ use crate::sparql::GRAPH_OFFERS;
 use crate::store::{parse_query, QueryOptions, Rows, Store};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
-use crate::web::{negotiate, AppState};
+use crate::web::lang::Lang;
+use crate::web::{negotiate, record_pages, AppState};
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
 const HOME_LATEST_MEETINGS: &str = include_str!("../../queries/latest-meetings.rq");
@@ -102,6 +103,8 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
 struct ResourceParams {
     uri: Option<String>,
     format: Option<String>,
+    /// `alles`: the generic page with every property, even for a type with a page of its own.
+    weergave: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(path = %path))]
@@ -109,16 +112,27 @@ async fn local_resource(
     State(state): State<AppState>,
     Path(path): Path<String>,
     Query(params): Query<ResourceParams>,
+    lang: Lang,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let iri = format!("{}/id/{path}", state.config.base_iri.as_str());
-    resource(state, &iri, params.format.as_deref(), &headers).await
+    let generic = params.weergave.as_deref() == Some("alles");
+    resource(
+        state,
+        &iri,
+        params.format.as_deref(),
+        generic,
+        lang,
+        &headers,
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
 async fn any_resource(
     State(state): State<AppState>,
     Query(params): Query<ResourceParams>,
+    lang: Lang,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Some(iri) = params.uri.as_deref() else {
@@ -126,7 +140,16 @@ async fn any_resource(
             "give the resource as ?uri=<absolute IRI>".to_owned(),
         ));
     };
-    resource(state, iri, params.format.as_deref(), &headers).await
+    let generic = params.weergave.as_deref() == Some("alles");
+    resource(
+        state,
+        iri,
+        params.format.as_deref(),
+        generic,
+        lang,
+        &headers,
+    )
+    .await
 }
 
 /// The published shapes, so that senders can validate before pushing.
@@ -157,6 +180,8 @@ async fn resource(
     state: AppState,
     iri: &str,
     format: Option<&str>,
+    generic: bool,
+    lang: Lang,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
     let node = NamedNode::new(iri)
@@ -218,13 +243,29 @@ async fn resource(
     let rows = property_rows(base, &properties, "value", "valueLabel");
     let incoming_rows = property_rows(base, &incoming, "subject", "subjectLabel");
     let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
     context.insert("iri", iri);
     context.insert("label", &label);
-    context.insert("self_href", &href(base, iri));
+    let self_href = href(base, iri);
+    let separator = if self_href.contains('?') { '&' } else { '?' };
+    context.insert("format_href", &format!("{self_href}{separator}format="));
+    context.insert("all_href", &format!("{self_href}{separator}weergave=alles"));
+    context.insert("self_href", &self_href);
     context.insert("properties", &rows);
     context.insert("incoming", &incoming_rows);
     context.insert("withdrawn", &withdrawn);
-    let mut response = render(&state, "resource.html", &context)?.into_response();
+    context.insert("json_ld", &embedded_json_ld(&state, &node).await?);
+    let types: Vec<&str> = properties
+        .iter()
+        .filter(|row| row.str("property") == Some(vocab::RDF_TYPE.as_str()))
+        .filter_map(|row| row.str("value"))
+        .collect();
+    let template = match withdrawn || generic {
+        true => None,
+        false => record_pages::render(&state, &node, &types, lang, &mut context).await?,
+    };
+    let mut response =
+        render(&state, template.unwrap_or("resource.html"), &context)?.into_response();
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -295,6 +336,33 @@ async fn rdf_description(
     Ok(response)
 }
 
+/// The resource's description as JSON-LD, made safe to embed in a `<script>` element (no `<`
+/// can close it).
+async fn embedded_json_ld(state: &AppState, node: &NamedNode) -> Result<String, ApiError> {
+    let query = parse_query(&format!("DESCRIBE <{}>", node.as_str()))
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let store = state.store.clone();
+    let deadline = Deadline::start(state.config.query_timeout);
+    let cancellation = deadline.token();
+    let bytes = tokio::task::spawn_blocking(move || {
+        store.evaluate(
+            query,
+            QueryOptions {
+                cancellation,
+                ..QueryOptions::default()
+            },
+            GRAPH_OFFERS[2].format,
+            Vec::new(),
+        )
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    drop(deadline);
+    Ok(String::from_utf8_lossy(&bytes)
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e"))
+}
+
 /// Runs Agora's own SELECT queries on the blocking pool, under the query time limit.
 async fn run_selects(state: &AppState, queries: Vec<String>) -> Result<Vec<Rows>, ApiError> {
     let store: Store = state.store.clone();
@@ -308,6 +376,42 @@ async fn run_selects(state: &AppState, queries: Vec<String>) -> Result<Vec<Rows>
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;
+    Ok(rows)
+}
+
+/// One of Agora's own page queries (a file of `queries/`) with the values of its declared
+/// parameters (see [`crate::sparql::parameters`]).
+pub struct PageQuery {
+    /// The query text.
+    pub text: &'static str,
+    /// Parameter name (without `?`) and value.
+    pub parameters: Vec<(&'static str, Term)>,
+}
+
+impl PageQuery {
+    /// A query with its parameters.
+    pub fn new(text: &'static str, parameters: Vec<(&'static str, Term)>) -> Self {
+        Self { text, parameters }
+    }
+}
+
+/// Runs page queries on the blocking pool, in order, under one query time limit.
+pub async fn run_page_queries(
+    state: &AppState,
+    queries: Vec<PageQuery>,
+) -> Result<Vec<Rows>, ApiError> {
+    let store: Store = state.store.clone();
+    let deadline = Deadline::start(state.config.query_timeout);
+    let cancellation = deadline.token();
+    let rows = tokio::task::spawn_blocking(move || {
+        queries
+            .iter()
+            .map(|query| store.select_with(query.text, &query.parameters, cancellation.clone()))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    drop(deadline);
     Ok(rows)
 }
 

@@ -1,0 +1,405 @@
+//! The list pages: consultations (filtered, paged), meetings by date, proposals, and the
+//! accountability page (overdue reports, proposals not answered in time).
+//!
+//! Every filter value from the request is checked (an IRI, a date) and reaches the query as a
+//! bound parameter, never as query text.
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use axum::Router;
+use oxigraph::model::vocab::xsd;
+use oxigraph::model::{Literal, NamedNode, Term};
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Row, Rows};
+use crate::web::error::ApiError;
+use crate::web::lang::Lang;
+use crate::web::pages::{dutch_date, href, render, run_page_queries, PageQuery};
+use crate::web::AppState;
+
+const CONSULTATIONS: &str = include_str!("../../queries/consultations.rq");
+const CONSULTATION_FILTERS: &str = include_str!("../../queries/consultation-filters.rq");
+const MEETINGS: &str = include_str!("../../queries/meetings.rq");
+const PROPOSALS: &str = include_str!("../../queries/proposals.rq");
+const OVERDUE_REPORTS: &str = include_str!("../../queries/overdue-reports.rq");
+const PROPOSALS_PAST_TERM: &str = include_str!("../../queries/proposals-past-term.rq");
+
+/// Items per page of a list.
+const PAGE_SIZE: usize = 20;
+
+/// The routes of this module.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/consultaties", get(consultations))
+        .route("/vergaderingen", get(meetings))
+        .route("/voorstellen", get(proposals))
+        .route("/verantwoording", get(accountability))
+}
+
+/// A link to a resource with its label.
+#[derive(Serialize)]
+pub struct Link {
+    /// Where it goes.
+    pub href: String,
+    /// What it says.
+    pub text: String,
+}
+
+/// A link for the IRI bound to `iri` labelled by `label` (the IRI when unlabelled).
+pub fn link(base: &str, row: &Row<'_>, iri: &str, label: &str) -> Option<Link> {
+    let target = row.str(iri)?;
+    Some(Link {
+        href: href(base, target),
+        text: row.str(label).unwrap_or(target).to_owned(),
+    })
+}
+
+/// The consultations page's request: its filters and page number.
+#[derive(Deserialize, Default)]
+struct ConsultationFilters {
+    status: Option<String>,
+    thema: Option<String>,
+    niveau: Option<String>,
+    organisator: Option<String>,
+    van: Option<String>,
+    tot: Option<String>,
+    pagina: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct ConsultationItem {
+    link: Option<Link>,
+    opens: String,
+    closes: String,
+    status: Option<String>,
+    level: Option<String>,
+    organiser: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+async fn consultations(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(filters): Query<ConsultationFilters>,
+) -> Result<Html<String>, ApiError> {
+    let mut parameters = vec![lang.parameter()];
+    for (name, value) in [
+        ("status", &filters.status),
+        ("theme", &filters.thema),
+        ("level", &filters.niveau),
+        ("organiser", &filters.organisator),
+    ] {
+        if let Some(value) = non_empty(value) {
+            parameters.push((name, iri_parameter(name, value)?));
+        }
+    }
+    for (name, value) in [("from", &filters.van), ("to", &filters.tot)] {
+        if let Some(value) = non_empty(value) {
+            parameters.push((name, date_parameter(name, value)?));
+        }
+    }
+    let mut results = run_page_queries(
+        &state,
+        vec![
+            PageQuery::new(CONSULTATIONS, parameters),
+            PageQuery::new(CONSULTATION_FILTERS, vec![lang.parameter()]),
+        ],
+    )
+    .await?
+    .into_iter();
+    let rows = results.next().unwrap_or_default();
+    let facets = results.next().unwrap_or_default();
+    let base = state.config.base_iri.as_str();
+    let (page, pages, shown) = paginate(&rows, filters.pagina);
+    let items: Vec<ConsultationItem> = shown
+        .map(|row| ConsultationItem {
+            link: link(base, &row, "consultation", "title"),
+            opens: dutch_date(row.str("opens").unwrap_or_default()),
+            closes: dutch_date(row.str("closes").unwrap_or_default()),
+            status: row.str("statusLabel").map(str::to_owned),
+            level: row.str("levelLabel").map(str::to_owned),
+            organiser: row.str("organiserLabel").map(str::to_owned),
+        })
+        .collect();
+    let choices = |facet: &str, selected: &Option<String>| -> Vec<Choice> {
+        facets
+            .iter()
+            .filter(|row| row.str("facet") == Some(facet))
+            .map(|row| {
+                let value = row.str("value").unwrap_or_default().to_owned();
+                Choice {
+                    selected: selected.as_deref() == Some(value.as_str()),
+                    label: row.str("label").unwrap_or(&value).to_owned(),
+                    value,
+                }
+            })
+            .collect()
+    };
+    let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
+    context.insert("items", &items);
+    context.insert("total", &rows.len());
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+    context.insert("statuses", &choices("status", &filters.status));
+    context.insert("themes", &choices("theme", &filters.thema));
+    context.insert("levels", &choices("level", &filters.niveau));
+    context.insert("organisers", &choices("organiser", &filters.organisator));
+    context.insert("from", filters.van.as_deref().unwrap_or_default());
+    context.insert("to", filters.tot.as_deref().unwrap_or_default());
+    context.insert(
+        "page_query",
+        &filter_query(&[
+            ("status", &filters.status),
+            ("thema", &filters.thema),
+            ("niveau", &filters.niveau),
+            ("organisator", &filters.organisator),
+            ("van", &filters.van),
+            ("tot", &filters.tot),
+        ]),
+    );
+    render(&state, "consultations.html", &context)
+}
+
+#[derive(Deserialize, Default)]
+struct Period {
+    van: Option<String>,
+    tot: Option<String>,
+    pagina: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct MeetingItem {
+    link: Option<Link>,
+    date: String,
+    start: String,
+    kind: Option<String>,
+    items: String,
+    decisions: String,
+}
+
+#[tracing::instrument(skip_all)]
+async fn meetings(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(period): Query<Period>,
+) -> Result<Html<String>, ApiError> {
+    let mut parameters = vec![lang.parameter()];
+    for (name, value) in [("from", &period.van), ("to", &period.tot)] {
+        if let Some(value) = non_empty(value) {
+            parameters.push((name, date_parameter(name, value)?));
+        }
+    }
+    let rows = run_page_queries(&state, vec![PageQuery::new(MEETINGS, parameters)])
+        .await?
+        .pop()
+        .unwrap_or_default();
+    let base = state.config.base_iri.as_str();
+    let (page, pages, shown) = paginate(&rows, period.pagina);
+    let items: Vec<MeetingItem> = shown
+        .map(|row| {
+            let start = row.str("start").unwrap_or_default();
+            MeetingItem {
+                link: link(base, &row, "meeting", "title"),
+                date: dutch_date(start),
+                start: start.to_owned(),
+                kind: row.str("kind").map(str::to_owned),
+                items: row.str("items").unwrap_or("0").to_owned(),
+                decisions: row.str("decisions").unwrap_or("0").to_owned(),
+            }
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
+    context.insert("items", &items);
+    context.insert("total", &rows.len());
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+    context.insert("from", period.van.as_deref().unwrap_or_default());
+    context.insert("to", period.tot.as_deref().unwrap_or_default());
+    context.insert(
+        "page_query",
+        &filter_query(&[("van", &period.van), ("tot", &period.tot)]),
+    );
+    render(&state, "meetings.html", &context)
+}
+
+#[derive(Serialize)]
+struct ProposalItem {
+    link: Option<Link>,
+    submitted: String,
+    status: Option<String>,
+    due: Option<String>,
+    answered: Option<String>,
+    addressed_to: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct Paging {
+    pagina: Option<usize>,
+}
+
+#[tracing::instrument(skip_all)]
+async fn proposals(
+    State(state): State<AppState>,
+    lang: Lang,
+    Query(paging): Query<Paging>,
+) -> Result<Html<String>, ApiError> {
+    let rows = run_page_queries(
+        &state,
+        vec![PageQuery::new(PROPOSALS, vec![lang.parameter()])],
+    )
+    .await?
+    .pop()
+    .unwrap_or_default();
+    let base = state.config.base_iri.as_str();
+    let (page, pages, shown) = paginate(&rows, paging.pagina);
+    let items: Vec<ProposalItem> = shown
+        .map(|row| ProposalItem {
+            link: link(base, &row, "proposal", "title"),
+            submitted: dutch_date(row.str("submitted").unwrap_or_default()),
+            status: row.str("statusLabel").map(str::to_owned),
+            due: row.str("due").map(dutch_date),
+            answered: row.str("answered").map(dutch_date),
+            addressed_to: row.str("addressedTo").map(str::to_owned),
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
+    context.insert("items", &items);
+    context.insert("total", &rows.len());
+    context.insert("page", &page);
+    context.insert("pages", &pages);
+    context.insert("page_query", "");
+    render(&state, "proposals.html", &context)
+}
+
+#[derive(Serialize)]
+struct LateItem {
+    link: Option<Link>,
+    due: String,
+    days_late: String,
+    answered: Option<String>,
+    who: Option<String>,
+}
+
+#[tracing::instrument(skip_all)]
+async fn accountability(
+    State(state): State<AppState>,
+    lang: Lang,
+) -> Result<Html<String>, ApiError> {
+    let mut results = run_page_queries(
+        &state,
+        vec![
+            PageQuery::new(OVERDUE_REPORTS, vec![]),
+            PageQuery::new(PROPOSALS_PAST_TERM, vec![]),
+        ],
+    )
+    .await?
+    .into_iter();
+    let reports = results.next().unwrap_or_default();
+    let proposals = results.next().unwrap_or_default();
+    let base = state.config.base_iri.as_str();
+    let late = |rows: &Rows, iri: &str, who: &str| -> Vec<LateItem> {
+        rows.iter()
+            .map(|row| LateItem {
+                link: link(base, &row, iri, "title"),
+                due: dutch_date(row.str("due").unwrap_or_default()),
+                days_late: row.str("daysLate").unwrap_or("?").to_owned(),
+                answered: row.str("answered").map(dutch_date),
+                who: row.str(who).map(str::to_owned),
+            })
+            .collect()
+    };
+    let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
+    context.insert("reports", &late(&reports, "consultation", "organiser"));
+    context.insert("proposals", &late(&proposals, "proposal", "addressedTo"));
+    render(&state, "accountability.html", &context)
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A filter's IRI, checked.
+fn iri_parameter(name: &str, value: &str) -> Result<Term, ApiError> {
+    NamedNode::new(value).map(Term::from).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "the {name} filter must be an absolute IRI from the list; {value:?} is not one"
+        ))
+    })
+}
+
+/// A filter's date (`YYYY-MM-DD`), checked.
+fn date_parameter(name: &str, value: &str) -> Result<Term, ApiError> {
+    let bytes = value.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let month = value.get(5..7).and_then(|m| m.parse::<u8>().ok());
+    let day = value.get(8..10).and_then(|d| d.parse::<u8>().ok());
+    if shaped && matches!(month, Some(1..=12)) && matches!(day, Some(1..=31)) {
+        Ok(Literal::new_typed_literal(value, xsd::DATE).into())
+    } else {
+        Err(ApiError::BadRequest(format!(
+            "the {name} date must be written YYYY-MM-DD, for example 2026-10-01; {value:?} is not"
+        )))
+    }
+}
+
+/// The page to show (1-based, clamped), the number of pages, and that page's rows.
+fn paginate(
+    rows: &Rows,
+    requested: Option<usize>,
+) -> (usize, usize, impl Iterator<Item = Row<'_>>) {
+    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+    let page = requested.unwrap_or(1).clamp(1, pages);
+    let shown = rows.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE);
+    (page, pages, shown)
+}
+
+/// The current filters as a query string prefix for paging links (`status=...&`).
+fn filter_query(filters: &[(&str, &Option<String>)]) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in filters {
+        if let Some(value) = non_empty(value) {
+            serializer.append_pair(name, value);
+        }
+    }
+    let query = serializer.finish();
+    if query.is_empty() {
+        query
+    } else {
+        format!("{query}&")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked() {
+        assert!(date_parameter("van", "2026-10-01").is_ok());
+        for bad in ["2026-13-01", "01-10-2026", "2026-10-1", "\" } ?x", ""] {
+            assert!(date_parameter("van", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn filter_iris_are_checked() {
+        assert!(iri_parameter("status", "https://example.org/x").is_ok());
+        assert!(iri_parameter("status", "> } ?x ?y ?z").is_err());
+    }
+}
