@@ -55,7 +55,11 @@ async fn a_resource_uri_serves_html_turtle_and_json_ld() {
     assert_eq!(html.status(), 200);
     assert_eq!(html.headers()["vary"], "Accept");
     let page = html.text().await.expect("a page");
-    assert!(page.contains("dct:title"), "{page}");
+    assert_eq!(page.matches("<h1>").count(), 1, "{page}");
+    // The generic view of the same resource lists every property.
+    let all = app.get(&format!("{path}?weergave=alles"), BROWSER).await;
+    let all = all.text().await.expect("a page");
+    assert!(all.contains("dct:title"), "{all}");
 
     let turtle = app.get(path, "text/turtle").await;
     assert_eq!(turtle.status(), 200);
@@ -146,5 +150,213 @@ async fn the_shapes_are_published_where_their_iris_point() {
         app.get("/shapes/nothing", "text/turtle").await.status(),
         404
     );
+    app.stop().await;
+}
+
+/// The Dutch title of the demo consultation on the climate plan, closed, with a report.
+const CLIMATE_CONSULTATION: &str = "/id/consultatie/27ee4f0b-c979-4800-b118-48e0eb0f1e66";
+/// The demo meeting of 9 October 2026 (two agenda versions; the latest has four items).
+const OCTOBER_MEETING: &str = "/id/vergaderactiviteit/68bfe8be-1643-4d8d-8978-4009d3d2d17f";
+
+#[tokio::test]
+async fn every_list_page_answers_with_the_demo_data() {
+    let app = spawn_app().await;
+    for (path, expected) in [
+        ("/consultaties", "6 consultaties"),
+        ("/vergaderingen", "Ministerraad van 9 oktober 2026"),
+        (
+            "/voorstellen",
+            "Verplichte groendaken op nieuwe bedrijfsgebouwen",
+        ),
+        ("/verantwoording", "leerlingenbegeleiding"),
+    ] {
+        let response = app.get(path, BROWSER).await;
+        assert_eq!(response.status(), 200, "{path}");
+        let page = response.text().await.expect("a page");
+        assert!(page.contains(expected), "{path}: {page}");
+        assert_eq!(page.matches("<h1>").count(), 1, "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn consultations_filter_by_status_and_period_and_refuse_bad_values() {
+    let app = spawn_app().await;
+    let page = app
+        .get("/consultaties", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    // The status filter offers the statuses in use; pick "open".
+    let open = "https://agora.vlaanderen.be/id/concept/consultatiestatus/";
+    assert!(page.contains(open), "{page}");
+    let open_status = page
+        .split("<option value=\"")
+        .filter_map(|option| option.split_once("\">"))
+        .find(|(_, label)| label.starts_with("open<"))
+        .map(|(value, _)| value.to_owned())
+        .expect("an option labelled open");
+    let filtered = app
+        .get(
+            &format!(
+                "/consultaties?status={}",
+                form_urlencoded::byte_serialize(open_status.as_bytes()).collect::<String>()
+            ),
+            BROWSER,
+        )
+        .await
+        .text()
+        .await
+        .expect("a page");
+    assert!(filtered.contains(OPEN_CONSULTATION_TITLE), "{filtered}");
+    assert!(!filtered.contains("Groenboek Vlaams Klimaat"), "{filtered}");
+    assert!(filtered.contains("1 consultatie."), "{filtered}");
+
+    // Open at some time in spring 2026: the climate plan consultation (March to May).
+    let spring = app
+        .get("/consultaties?van=2026-04-01&tot=2026-04-30", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    assert!(spring.contains("Groenboek Vlaams Klimaat"), "{spring}");
+    assert!(!spring.contains(OPEN_CONSULTATION_TITLE), "{spring}");
+
+    for bad in [
+        "/consultaties?van=1-4-2026",
+        "/consultaties?status=not%20an%20iri",
+        "/consultaties?thema=%3E%20%7D%20%3Fx",
+    ] {
+        let response = app.get(bad, BROWSER).await;
+        assert_eq!(response.status(), 400, "{bad}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_consultation_page_shows_its_report_and_the_decisions_it_informed() {
+    let app = spawn_app().await;
+    let response = app.get(CLIMATE_CONSULTATION, BROWSER).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["vary"], "Accept");
+    let page = response.text().await.expect("a page");
+    for expected in [
+        "<h1>Groenboek Vlaams Klimaat- en Energieplan 2030-2035</h1>",
+        "Departement Omgeving",
+        "Renovatie van woningen",
+        "overgenomen",
+        "/id/consultatieverslag/",
+        "Beslissingen die deze consultatie voedde",
+        "Goedgekeurd",
+        "type=\"application/ld+json\"",
+        "?format=turtle",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    // The embedded JSON-LD is valid JSON describing this resource.
+    let json = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("embedded JSON-LD");
+    let value: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    assert!(value
+        .to_string()
+        .contains("27ee4f0b-c979-4800-b118-48e0eb0f1e66"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn from_the_home_page_to_a_meeting_to_a_decision_and_its_consultation() {
+    let app = spawn_app().await;
+    let home = app.get("/", BROWSER).await.text().await.expect("a page");
+    assert!(
+        home.contains(&format!("href=\"{OCTOBER_MEETING}\"")),
+        "{home}"
+    );
+    let meeting = app.get(OCTOBER_MEETING, BROWSER).await;
+    assert_eq!(meeting.status(), 200);
+    let meeting = meeting.text().await.expect("a page");
+    // The latest agenda, notes before announcements, each item in order with its decision.
+    let notes = meeting.find("<h3>Nota</h3>").expect("a notes section");
+    let announcements = meeting.find("<h3>Mededeling</h3>").expect("announcements");
+    assert!(notes < announcements);
+    let first = meeting
+        .find("Mobiliteitsplan Vlaanderen 2040")
+        .expect("item 1");
+    let third = meeting.find("Visienota betaalbaar wonen").expect("item 3");
+    assert!(first < third);
+    assert!(meeting.contains("Vlaamse Regering stelt Mobiliteitsplan Vlaanderen 2040 vast"));
+    let decision = meeting
+        .split("Beslissing: <a href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a decision link")
+        .to_owned();
+    let decision_page = app.get(&decision, BROWSER).await;
+    assert_eq!(decision_page.status(), 200, "{decision}");
+    let decision_page = decision_page.text().await.expect("a page");
+    assert!(
+        decision_page.contains("<h1>Beslissing: Mobiliteitsplan Vlaanderen 2040"),
+        "{decision_page}"
+    );
+    assert!(decision_page.contains(&format!("href=\"{OCTOBER_MEETING}\"")));
+    assert!(
+        decision_page.contains("Witboek Mobiliteitsplan Vlaanderen 2040"),
+        "{decision_page}"
+    );
+    // Every record page still offers all its properties on the generic view.
+    let all = app
+        .get(&format!("{decision}?weergave=alles"), BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    assert!(all.contains("Eigenschappen"), "{all}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn english_is_switchable_and_remembered() {
+    let app = spawn_app().await;
+    let response = app
+        .get(&format!("{CLIMATE_CONSULTATION}?lang=en"), BROWSER)
+        .await;
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(cookie.starts_with("agora_lang=en;"), "{cookie}");
+    let page = response.text().await.expect("a page");
+    assert!(page.contains("<h1>Green paper on the Flemish Climate and Energy Plan 2030-2035</h1>"));
+    assert!(
+        page.contains("report published"),
+        "status label in English: {page}"
+    );
+    assert!(page.contains("href=\"?lang=nl\""), "a way back to Dutch");
+    // The cookie alone keeps English; Dutch data is the fallback where English is missing.
+    let again = app
+        .client
+        .get(format!("{}{OCTOBER_MEETING}", app.address))
+        .header("accept", BROWSER)
+        .header("cookie", "agora_lang=en")
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("a page");
+    assert!(
+        again.contains("Meeting of the Flemish Government of 9 October 2026"),
+        "{again}"
+    );
+    assert!(
+        again.contains("Progress of the Oosterweel link, third quarter of 2026"),
+        "English where present: {again}"
+    );
+    // Labels without an English form keep their Dutch one (Themis code lists are Dutch only).
+    assert!(again.contains("<dd>Ministerraad</dd>"), "{again}");
+    assert!(again.contains(">Goedgekeurd</a>"), "{again}");
     app.stop().await;
 }

@@ -1,8 +1,8 @@
 //! The named example queries of `queries/`, offered on the query page.
 //!
 //! Each `.rq` file opens with a comment saying what it answers and which bindings it returns; the
-//! page shows the first part as the example's description. Queries that need a value substituted
-//! before they run (the ones the resource pages use) are not examples.
+//! page shows the first part as the example's description. Queries that only the pages use say
+//! `Parameters (bound by the page)`; they are not examples.
 
 /// One named example query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ mod tests {
                 .unwrap_or_default();
             let text = std::fs::read_to_string(&path).expect("readable query");
             assert!(text.starts_with("# "), "{name}.rq must open with a comment");
-            let template = text.contains("Substitute ?");
+            let template = text.contains("# Parameters (bound by the page");
             assert!(
                 template || Example::named(name).is_some(),
                 "{name}.rq is neither listed in EXAMPLES nor a page template"

@@ -192,12 +192,12 @@ async fn resource(
         Some(_) => false,
         None => negotiate::prefers_html(accept),
     };
-    let subject = format!("<{}>", node.as_str());
-    let mut selects = run_selects(
+    let this = || vec![("resource", Term::from(node.clone())), lang.parameter()];
+    let mut selects = run_page_queries(
         &state,
         vec![
-            RESOURCE_PROPERTIES.replace("?resource", &subject),
-            RESOURCE_INCOMING.replace("?resource", &subject),
+            PageQuery::new(RESOURCE_PROPERTIES, this()),
+            PageQuery::new(RESOURCE_INCOMING, this()),
         ],
     )
     .await?
