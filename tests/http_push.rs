@@ -629,3 +629,37 @@ async fn concurrent_pushes_to_different_records_all_land_whole() {
     );
     app.stop().await;
 }
+
+/// A record's history is viewable from its page: every public version, newest first, each
+/// linking to its content.
+#[tokio::test]
+async fn the_history_of_a_record_is_on_its_page() {
+    let app = spawn_app().await;
+    let turtle = fixture("valid/organisatie.ttl");
+    assert_eq!(app.push(KALEIDOS_TOKEN, &turtle).await.status(), 201);
+    let changed = turtle.replace("Departement Testen", "Departement Proeven");
+    assert_eq!(app.push(KALEIDOS_TOKEN, &changed).await.status(), 200);
+    let path = ORGANISATION
+        .strip_prefix("https://agora.vlaanderen.be")
+        .expect("local");
+    let page = app
+        .get(path, "text/html")
+        .await
+        .text()
+        .await
+        .expect("a page");
+    let second = page.find(">Versie 2</a>").expect("version 2 listed");
+    let first = page.find(">Versie 1</a>").expect("version 1 listed");
+    assert!(second < first, "newest first: {page}");
+    assert!(page.contains("door kaleidos (huidige versie)"), "{page}");
+    let link = format!("/api/records/{}/versions/1", organisation_id());
+    assert!(page.contains(&link), "{page}");
+    let first_version = app.get(&link, "text/turtle").await;
+    assert_eq!(first_version.status(), 200);
+    assert!(first_version
+        .text()
+        .await
+        .expect("turtle")
+        .contains("Departement Testen"));
+    app.stop().await;
+}

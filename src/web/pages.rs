@@ -255,6 +255,7 @@ async fn resource(
     context.insert("incoming", &incoming_rows);
     context.insert("withdrawn", &withdrawn);
     context.insert("json_ld", &embedded_json_ld(&state, &node).await?);
+    context.insert("history", &history(&state, &node).await?);
     let types: Vec<&str> = properties
         .iter()
         .filter(|row| row.str("property") == Some(vocab::RDF_TYPE.as_str()))
@@ -334,6 +335,55 @@ async fn rdf_description(
     );
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(response)
+}
+
+/// One public version of a record, for the history on its page.
+#[derive(Serialize)]
+struct HistoryEntry {
+    number: u64,
+    accepted: String,
+    accepted_display: String,
+    holder: String,
+    href: String,
+    current: bool,
+}
+
+/// The public versions of the record whose root is `node`, newest first; empty for a resource
+/// that is not a record's root.
+async fn history(state: &AppState, node: &NamedNode) -> Result<Vec<HistoryEntry>, ApiError> {
+    let id = crate::model::GraphNames::record_id(node.as_ref());
+    let store = state.store.clone();
+    let root = node.clone();
+    let (record, versions) = tokio::task::spawn_blocking(move || {
+        let Some(record) = store.record_state(id)? else {
+            return Ok((None, Vec::new()));
+        };
+        let versions = store.versions(root.as_ref())?;
+        Ok::<_, crate::store::StoreError>((Some(record), versions))
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.into()))?
+    .map_err(|error| ApiError::Internal(error.into()))?;
+    let Some(record) = record else {
+        return Ok(Vec::new());
+    };
+    let mut entries: Vec<HistoryEntry> = versions
+        .iter()
+        .filter(|version| version.released)
+        .map(|version| {
+            let accepted = version.accepted.to_string();
+            HistoryEntry {
+                number: version.number,
+                accepted_display: dutch_date(&accepted),
+                accepted,
+                holder: version.holder.clone(),
+                href: format!("/api/records/{id}/versions/{}", version.number),
+                current: record.withdrawn.is_none() && record.released == Some(version.number),
+            }
+        })
+        .collect();
+    entries.reverse();
+    Ok(entries)
 }
 
 /// The resource's description as JSON-LD, made safe to embed in a `<script>` element (no `<`
