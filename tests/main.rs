@@ -1,5 +1,6 @@
 //! Integration tests: one binary (see `Cargo.toml`), real servers on 127.0.0.1 port 0.
 
+mod browser;
 mod cli;
 mod helpers;
 mod http_pages;
