@@ -23,7 +23,7 @@
 // AGORA_CHROMIUM (default /usr/bin/chromium).
 
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -273,6 +273,8 @@ async function checkPage(context, href, type, screenshot) {
       fail('axe', href, `${v.id} (${v.impact}): ${v.help}\n      ${v.helpUrl}${nodes}${more}`);
     }
     if (screenshot) {
+      // The page as a reader first sees it, not with the skip link focused by the Tab above.
+      await page.evaluate(() => document.activeElement?.blur());
       const file = path.join(screenshots, `${type.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'home'}.png`);
       await page.screenshot({ path: file, fullPage: true });
     }
@@ -340,6 +342,9 @@ async function switchLanguage(browser) {
     await page.goto(new URL('/consultaties', origin).href);
     const next = await page.evaluate(() => document.documentElement.lang);
     console.log(`language: "${before}" → link to "${wanted}" → <html lang="${after}">, next page <html lang="${next}">`);
+    // The home page in the other language gets the same checks (and a screenshot).
+    await context.addInitScript(axeSource);
+    await checkPage(context, new URL('/', origin).href, `/?lang=${wanted}`, true);
   } catch (error) {
     fail('language', page.url(), `the switch broke: ${error.message.split('\n')[0]}`);
   } finally {
@@ -373,6 +378,10 @@ async function search(context) {
 async function main() {
   const started = Date.now();
   mkdirSync(screenshots, { recursive: true });
+  // The folder holds this run's screenshots only: a page type that is gone leaves no stale file.
+  for (const file of readdirSync(screenshots)) {
+    if (file.endsWith('.png')) rmSync(path.join(screenshots, file));
+  }
   const { byType, fetched, left } = await crawl();
   const crawled = Date.now();
 
