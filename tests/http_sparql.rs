@@ -438,7 +438,7 @@ async fn the_query_page_escapes_what_it_shows_and_explains_errors() {
 #[tokio::test]
 async fn the_server_stays_responsive_while_a_heavy_query_runs() {
     let mut config = test_config();
-    config.query_timeout = Duration::from_secs(6);
+    config.query_timeout = Duration::from_secs(3);
     config.max_concurrent_queries = 2;
     let app = spawn_app_with(config).await;
     let heavy = app
@@ -461,7 +461,7 @@ async fn the_server_stays_responsive_while_a_heavy_query_runs() {
     }
     assert!(
         !heavy.is_finished(),
-        "the heavy query (6 s limit) should still be running"
+        "the heavy query (3 s limit) should still be running"
     );
     // The heavy query ends at its time limit (its timer runs on this test's runtime, so the
     // test waits for it rather than leaving it running when the runtime stops).
@@ -474,7 +474,7 @@ async fn the_server_stays_responsive_while_a_heavy_query_runs() {
 #[tokio::test]
 async fn queries_beyond_the_concurrency_bound_get_503_with_retry_after() {
     let mut config = test_config();
-    config.query_timeout = Duration::from_secs(6);
+    config.query_timeout = Duration::from_secs(3);
     config.max_concurrent_queries = 1;
     let app = spawn_app_with(config).await;
     let heavy = app

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::store::{Row, Rows};
 use crate::web::error::ApiError;
 use crate::web::lang::Lang;
-use crate::web::pages::{dutch_date, href, render, run_page_queries, PageQuery};
+use crate::web::pages::{href, local_date, render, run_page_queries, PageQuery};
 use crate::web::AppState;
 
 const CONSULTATIONS: &str = include_str!("../../queries/consultations.rq");
@@ -122,8 +122,8 @@ async fn consultations(
     let items: Vec<ConsultationItem> = shown
         .map(|row| ConsultationItem {
             link: link(base, &row, "consultation", "title"),
-            opens: dutch_date(row.str("opens").unwrap_or_default()),
-            closes: dutch_date(row.str("closes").unwrap_or_default()),
+            opens: local_date(row.str("opens").unwrap_or_default(), lang),
+            closes: local_date(row.str("closes").unwrap_or_default(), lang),
             status: row.str("statusLabel").map(str::to_owned),
             level: row.str("levelLabel").map(str::to_owned),
             organiser: row.str("organiserLabel").map(str::to_owned),
@@ -209,7 +209,7 @@ async fn meetings(
             let start = row.str("start").unwrap_or_default();
             MeetingItem {
                 link: link(base, &row, "meeting", "title"),
-                date: dutch_date(start),
+                date: local_date(start, lang),
                 start: start.to_owned(),
                 kind: row.str("kind").map(str::to_owned),
                 items: row.str("items").unwrap_or("0").to_owned(),
@@ -265,10 +265,10 @@ async fn proposals(
     let items: Vec<ProposalItem> = shown
         .map(|row| ProposalItem {
             link: link(base, &row, "proposal", "title"),
-            submitted: dutch_date(row.str("submitted").unwrap_or_default()),
+            submitted: local_date(row.str("submitted").unwrap_or_default(), lang),
             status: row.str("statusLabel").map(str::to_owned),
-            due: row.str("due").map(dutch_date),
-            answered: row.str("answered").map(dutch_date),
+            due: row.str("due").map(|date| local_date(date, lang)),
+            answered: row.str("answered").map(|date| local_date(date, lang)),
             addressed_to: row.str("addressedTo").map(str::to_owned),
         })
         .collect();
@@ -312,9 +312,9 @@ async fn accountability(
         rows.iter()
             .map(|row| LateItem {
                 link: link(base, &row, iri, "title"),
-                due: dutch_date(row.str("due").unwrap_or_default()),
+                due: local_date(row.str("due").unwrap_or_default(), lang),
                 days_late: row.str("daysLate").unwrap_or("?").to_owned(),
-                answered: row.str("answered").map(dutch_date),
+                answered: row.str("answered").map(|date| local_date(date, lang)),
                 who: row.str(who).map(str::to_owned),
             })
             .collect()

@@ -5,6 +5,7 @@
 
 mod deadline;
 mod error;
+mod i18n;
 mod lang;
 mod lists;
 mod negotiate;
@@ -36,7 +37,7 @@ pub struct AppState {
     /// The store.
     pub store: Store,
     /// The compiled page templates.
-    pub templates: Arc<Tera>,
+    pub templates: Arc<Templates>,
     /// The validated configuration.
     pub config: Arc<ServeConfig>,
     /// Evaluation slots of `/sparql`: at most `max_concurrent_queries` queries run at once.
@@ -58,8 +59,33 @@ impl AppState {
     }
 }
 
-/// The page templates, compiled into the binary. Names ending in `.html` are auto-escaped.
-pub fn templates() -> Result<Tera, tera::Error> {
+/// The page templates, one compiled set per interface language.
+pub struct Templates {
+    dutch: Tera,
+    english: Tera,
+}
+
+impl Templates {
+    /// The templates for `lang`.
+    pub fn get(&self, lang: lang::Lang) -> &Tera {
+        match lang {
+            lang::Lang::Nl => &self.dutch,
+            lang::Lang::En => &self.english,
+        }
+    }
+}
+
+/// Compiles the templates for every interface language.
+pub fn templates() -> Result<Templates, tera::Error> {
+    Ok(Templates {
+        dutch: templates_in(lang::Lang::Nl)?,
+        english: templates_in(lang::Lang::En)?,
+    })
+}
+
+/// The page templates in one language, compiled into the binary. Names ending in `.html` are
+/// auto-escaped.
+fn templates_in(lang: lang::Lang) -> Result<Tera, tera::Error> {
     let mut tera = Tera::default();
     tera.add_raw_templates([
         ("base.html", include_str!("templates/base.html")),
@@ -86,6 +112,7 @@ pub fn templates() -> Result<Tera, tera::Error> {
             include_str!("templates/accountability.html"),
         ),
     ])?;
+    i18n::register(&mut tera, lang);
     tera.set_escape_fn(escape_html);
     Ok(tera)
 }

@@ -14,6 +14,7 @@ use crate::sparql::GRAPH_OFFERS;
 use crate::store::{parse_query, QueryOptions, Rows, Store};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
+use crate::web::i18n::text;
 use crate::web::lang::Lang;
 use crate::web::{negotiate, record_pages, AppState};
 
@@ -52,7 +53,7 @@ struct MeetingCard {
 }
 
 #[tracing::instrument(skip_all)]
-async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
+async fn home(State(state): State<AppState>, lang: Lang) -> Result<Html<String>, ApiError> {
     let (consultations, meetings) = run_selects(
         &state,
         vec![
@@ -68,9 +69,12 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
         .iter()
         .map(|row| ConsultationCard {
             href: href(base, row.str("consultation").unwrap_or_default()),
-            title: row.str("title").unwrap_or("(zonder titel)").to_owned(),
+            title: row
+                .str("title")
+                .unwrap_or(text(lang, "(zonder titel)"))
+                .to_owned(),
             closes: row.str("closes").unwrap_or_default().to_owned(),
-            closes_display: dutch_date(row.str("closes").unwrap_or_default()),
+            closes_display: local_date(row.str("closes").unwrap_or_default(), lang),
             organiser: row.str("organiser").map(str::to_owned),
             level: row.str("level").map(str::to_owned),
         })
@@ -84,15 +88,16 @@ async fn home(State(state): State<AppState>) -> Result<Html<String>, ApiError> {
                 title: row
                     .str("title")
                     .map(str::to_owned)
-                    .unwrap_or_else(|| format!("Vergadering van {}", dutch_date(start))),
+                    .unwrap_or_else(|| local_date(start, lang)),
                 start: start.to_owned(),
-                start_display: dutch_date(start),
+                start_display: local_date(start, lang),
                 kind: row.str("kind").map(str::to_owned),
                 items: row.str("items").unwrap_or("0").to_owned(),
             }
         })
         .collect();
     let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
     context.insert("consultations", &consultations);
     context.insert("meetings", &meetings);
     render(&state, "home.html", &context)
@@ -255,7 +260,7 @@ async fn resource(
     context.insert("incoming", &incoming_rows);
     context.insert("withdrawn", &withdrawn);
     context.insert("json_ld", &embedded_json_ld(&state, &node).await?);
-    context.insert("history", &history(&state, &node).await?);
+    context.insert("history", &history(&state, &node, lang).await?);
     let types: Vec<&str> = properties
         .iter()
         .filter(|row| row.str("property") == Some(vocab::RDF_TYPE.as_str()))
@@ -350,7 +355,11 @@ struct HistoryEntry {
 
 /// The public versions of the record whose root is `node`, newest first; empty for a resource
 /// that is not a record's root.
-async fn history(state: &AppState, node: &NamedNode) -> Result<Vec<HistoryEntry>, ApiError> {
+async fn history(
+    state: &AppState,
+    node: &NamedNode,
+    lang: Lang,
+) -> Result<Vec<HistoryEntry>, ApiError> {
     let id = crate::model::GraphNames::record_id(node.as_ref());
     let store = state.store.clone();
     let root = node.clone();
@@ -374,7 +383,7 @@ async fn history(state: &AppState, node: &NamedNode) -> Result<Vec<HistoryEntry>
             let accepted = version.accepted.to_string();
             HistoryEntry {
                 number: version.number,
-                accepted_display: dutch_date(&accepted),
+                accepted_display: local_date(&accepted, lang),
                 accepted,
                 holder: version.holder.clone(),
                 href: format!("/api/records/{id}/versions/{}", version.number),
@@ -484,8 +493,13 @@ pub fn render(
     template: &str,
     context: &tera::Context,
 ) -> Result<Html<String>, ApiError> {
+    let lang = match context.get("lang").and_then(|lang| lang.as_str()) {
+        Some("en") => Lang::En,
+        _ => Lang::Nl,
+    };
     state
         .templates
+        .get(lang)
         .render(template, context)
         .map(Html)
         .map_err(|error| {
@@ -534,6 +548,41 @@ fn short_iri(iri: &str) -> String {
     iri.to_owned()
 }
 
+/// A date (or the date of a date-time) as the reader writes it: `2 oktober 2026` or
+/// `2 October 2026`; anything else unchanged.
+pub fn local_date(value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Nl => dutch_date(value),
+        Lang::En => english_date(value),
+    }
+}
+
+const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn english_date(value: &str) -> String {
+    let dutch = dutch_date(value);
+    match crate::model::DUTCH_MONTHS
+        .iter()
+        .position(|month| dutch.contains(&format!(" {month} ")))
+    {
+        Some(index) => dutch.replacen(crate::model::DUTCH_MONTHS[index], ENGLISH_MONTHS[index], 1),
+        None => dutch,
+    }
+}
+
 /// `2026-10-02T10:00:00+02:00` as `2 oktober 2026`; anything else unchanged.
 pub fn dutch_date(value: &str) -> String {
     let date = value.get(..10).unwrap_or(value);
@@ -558,6 +607,7 @@ mod tests {
         assert_eq!(dutch_date("2026-10-02T10:00:00+02:00"), "2 oktober 2026");
         assert_eq!(dutch_date("2026-12-31"), "31 december 2026");
         assert_eq!(dutch_date("soon"), "soon");
+        assert_eq!(local_date("2026-05-01", Lang::En), "1 May 2026");
     }
 
     #[test]

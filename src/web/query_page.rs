@@ -16,6 +16,7 @@ use crate::sparql::ProtocolRequest;
 use crate::store::{QueryError, QueryOptions, Table};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
+use crate::web::lang::Lang;
 use crate::web::pages::{href, render};
 use crate::web::AppState;
 
@@ -51,6 +52,7 @@ pub async fn page(
     state: &AppState,
     parameters: &[(String, String)],
     headers: &HeaderMap,
+    lang: Lang,
 ) -> Result<Response, ApiError> {
     let parameter = |name: &str| {
         parameters
@@ -65,6 +67,7 @@ pub async fn page(
         .unwrap_or_else(|| EXAMPLES[0].text.to_owned());
 
     let mut context = tera::Context::new();
+    context.insert("lang", lang.tag());
     context.insert("query", &query_text);
     context.insert("timeout_seconds", &state.config.query_timeout.as_secs_f64());
     context.insert(

@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use crate::store::Rows;
 use crate::web::error::ApiError;
+use crate::web::i18n::text;
 use crate::web::lang::Lang;
 use crate::web::lists::{link, Link};
-use crate::web::pages::{dutch_date, run_page_queries, PageQuery};
+use crate::web::pages::{local_date, run_page_queries, PageQuery};
 use crate::web::AppState;
 
 const CONSULTATION: &str = include_str!("../../queries/consultation.rq");
@@ -115,8 +116,14 @@ async fn consultation(
         context.insert("label", &title);
     }
     context.insert("description", &get("description"));
-    context.insert("opens", &get("opens").as_deref().map(dutch_date));
-    context.insert("closes", &get("closes").as_deref().map(dutch_date));
+    context.insert(
+        "opens",
+        &get("opens").as_deref().map(|date| local_date(date, lang)),
+    );
+    context.insert(
+        "closes",
+        &get("closes").as_deref().map(|date| local_date(date, lang)),
+    );
     context.insert("status", &get("statusLabel"));
     context.insert("level", &get("levelLabel"));
     context.insert(
@@ -125,7 +132,12 @@ async fn consultation(
     );
     context.insert("respond_at", &get("respondAt"));
     context.insert("reactions", &get("reactions"));
-    context.insert("report_due", &get("reportDue").as_deref().map(dutch_date));
+    context.insert(
+        "report_due",
+        &get("reportDue")
+            .as_deref()
+            .map(|date| local_date(date, lang)),
+    );
     context.insert("documents", &labels(state, &documents));
     context.insert("themes", &labels(state, &themes));
     context.insert("groups", &labels(state, &groups));
@@ -155,7 +167,7 @@ async fn consultation(
             result: row.str("result").map(str::to_owned),
             item: link(base, &row, "item", "itemTitle"),
             meeting: link(base, &row, "meeting", "meetingTitle"),
-            date: row.str("date").map(dutch_date),
+            date: row.str("date").map(|date| local_date(date, lang)),
         })
         .collect();
     context.insert("decisions", &decisions);
@@ -202,7 +214,9 @@ async fn meeting(
     context.insert("kind", &first_str(&detail, "kind"));
     context.insert(
         "start",
-        &first_str(&detail, "start").as_deref().map(dutch_date),
+        &first_str(&detail, "start")
+            .as_deref()
+            .map(|date| local_date(date, lang)),
     );
     context.insert(
         "body",
@@ -214,13 +228,19 @@ async fn meeting(
     // Notes and announcements, each in agenda order, in the order their kinds first appear.
     let mut sections: Vec<AgendaSection> = Vec::new();
     for row in items.iter() {
-        let kind = row.str("type").unwrap_or("Agendapunten").to_owned();
+        let kind = row
+            .str("type")
+            .unwrap_or(text(lang, "Agendapunten"))
+            .to_owned();
         let item = AgendaItem {
             position: row.str("position").unwrap_or_default().to_owned(),
             item: link(base, &row, "item", "title"),
             decision: row.str("decision").map(|decision| Link {
                 href: crate::web::pages::href(base, decision),
-                text: row.str("result").unwrap_or("beslissing").to_owned(),
+                text: row
+                    .str("result")
+                    .unwrap_or(text(lang, "beslissing"))
+                    .to_owned(),
             }),
             result: row.str("result").map(str::to_owned),
             news: link(base, &row, "newsItem", "newsTitle"),
@@ -264,9 +284,11 @@ async fn decision(
         .and_then(|row| row.str("resultLabel"))
         .map(str::to_owned);
     let label = match (&result, &item) {
-        (Some(result), Some(item)) => format!("Beslissing: {} ({result})", item.text),
-        (None, Some(item)) => format!("Beslissing: {}", item.text),
-        _ => "Beslissing".to_owned(),
+        (Some(result), Some(item)) => {
+            format!("{} {} ({result})", text(lang, "Beslissing:"), item.text)
+        }
+        (None, Some(item)) => format!("{} {}", text(lang, "Beslissing:"), item.text),
+        _ => text(lang, "Beslissing").to_owned(),
     };
     // The news items about the decision's agenda item.
     let news = match row.and_then(|row| row.str("item")) {
@@ -290,7 +312,11 @@ async fn decision(
     };
     context.insert("label", &label);
     context.insert("result", &result);
-    context.insert("date", &row.and_then(|row| row.str("date")).map(dutch_date));
+    context.insert(
+        "date",
+        &row.and_then(|row| row.str("date"))
+            .map(|date| local_date(date, lang)),
+    );
     context.insert("item", &item);
     context.insert(
         "meeting",

@@ -44,6 +44,7 @@ async fn query(
     State(state): State<AppState>,
     method: Method,
     RawQuery(raw_query): RawQuery,
+    lang: crate::web::lang::Lang,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -69,7 +70,7 @@ async fn query(
     }
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     if method == Method::GET && negotiate::prefers_html(accept) {
-        return crate::web::query_page::page(&state, &parameters, &headers).await;
+        return crate::web::query_page::page(&state, &parameters, &headers, lang).await;
     }
     if method == Method::GET
         && !parameters
