@@ -149,6 +149,11 @@ pub struct ServeArgs {
     #[arg(long, env = "AGORA_MAX_PUSH_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_push_bytes: usize,
 
+    /// Events per page of the LDES feeds (/ldes/{collection}/{n}). Full pages never change, so
+    /// changing this renumbers every page: choose it once.
+    #[arg(long, env = "AGORA_FEED_PAGE_SIZE", default_value_t = 50)]
+    pub feed_page_size: u64,
+
     /// A write token, `HOLDER:SECRET` or `HOLDER:sha256:HEX` (repeatable). Without any token the
     /// server accepts no writes.
     #[arg(long = "token", env = "AGORA_TOKENS", value_delimiter = ',')]
@@ -240,6 +245,15 @@ pub struct ServeConfig {
     pub max_push_bytes: usize,
     /// The write tokens (hashed).
     pub tokens: Tokens,
+    /// The harvest feeds.
+    pub feeds: FeedConfig,
+}
+
+/// Settings of the harvest feeds.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    /// Events per LDES page (at least 1).
+    pub page_size: u64,
 }
 
 /// A setting that cannot be used.
@@ -251,6 +265,9 @@ pub enum ConfigError {
     /// Bad time limit.
     #[error("--query-timeout must be a positive number of seconds, not {0}")]
     QueryTimeout(f64),
+    /// Bad feed page size.
+    #[error("--feed-page-size must be at least 1")]
+    FeedPageSize,
     /// Bad concurrency bound.
     #[error("--max-concurrent-queries must be at least 1")]
     MaxConcurrentQueries,
@@ -292,6 +309,12 @@ impl ServeConfig {
                     tokens.add_file(path)?;
                 }
                 tokens
+            },
+            feeds: FeedConfig {
+                page_size: match args.feed_page_size {
+                    0 => return Err(ConfigError::FeedPageSize),
+                    size => size,
+                },
             },
         })
     }

@@ -25,6 +25,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod feed;
 pub mod generate;
 pub mod ingest;
 pub mod model;

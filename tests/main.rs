@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod helpers;
+mod http_feeds;
 mod http_pages;
 mod http_push;
 mod http_sparql;

@@ -5,6 +5,7 @@
 
 mod deadline;
 mod error;
+mod feeds;
 mod lang;
 mod lists;
 mod negotiate;
@@ -138,6 +139,7 @@ pub fn app(state: AppState) -> Router {
         .merge(lists::router())
         .merge(sparql::router())
         .merge(push::router())
+        .merge(feeds::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(

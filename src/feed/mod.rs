@@ -1,0 +1,12 @@
+//! Harvest feeds: what Agora publishes for other systems to copy and follow.
+//!
+//! - [`ldes`]: one Linked Data Event Stream (LDES 1.0, TREE) per [`Collection`], built from the
+//!   store's event log; pages hold a fixed number of events, so full pages never change.
+//!
+//! The feeds are built as RDF quads here; `web` serialises them and sets the caching headers.
+//! Nothing here knows HTTP.
+//!
+//! [`Collection`]: crate::model::Collection
+
+pub mod ldes;
+pub mod vocab;
