@@ -7,6 +7,7 @@ mod http_feeds;
 mod http_pages;
 mod http_push;
 mod http_sparql;
+mod ldes_client;
 mod push_process;
 mod shacl_w3c;
 mod sparql_clients;
