@@ -27,6 +27,7 @@ pub mod config;
 pub mod demo;
 pub mod feed;
 pub mod generate;
+pub mod harvest;
 pub mod ingest;
 pub mod model;
 pub mod push;

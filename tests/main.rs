@@ -1,7 +1,10 @@
 //! Integration tests: one binary (see `Cargo.toml`), real servers on 127.0.0.1 port 0.
 
+mod atom;
 mod browser;
 mod cli;
+mod dumps;
+mod harvest;
 mod helpers;
 mod http_feeds;
 mod http_pages;

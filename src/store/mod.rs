@@ -15,6 +15,7 @@
 //! detect every write-write conflict, and keeping the default graph exact needs a consistent view
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
 
+mod dump;
 mod events;
 mod query;
 mod records;
@@ -33,6 +34,7 @@ use uuid::Uuid;
 
 use crate::model::{vocab, BaseIri, Collection, GraphNames, Record};
 
+pub use dump::{DumpError, DumpFormat};
 pub use events::{Event, EventKind, EventWithContent};
 pub use records::{
     Precondition, PrepareError, RecordState, RecordWrite, VersionInfo, WriteError, WriteReceipt,

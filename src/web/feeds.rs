@@ -160,3 +160,138 @@ fn serialise(quads: &[Quad], format: RdfFormat) -> std::io::Result<Vec<u8>> {
     }
     serializer.finish()
 }
+
+/// The catalogue and dump routes.
+pub fn catalog_router() -> Router<AppState> {
+    Router::new()
+        .route("/catalogus", get(catalog))
+        .route("/dumps/{file}", get(dump_file))
+        .route("/feeds/{file}", get(atom_feed))
+}
+
+/// An Atom feed (`consultaties.atom`, `beslissingen.atom`).
+#[tracing::instrument(skip(state))]
+async fn atom_feed(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, ApiError> {
+    let which = crate::feed::atom::AtomFeed::from_file_name(&file).ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no feed {file:?}; the feeds are /feeds/consultaties.atom and /feeds/beslissingen.atom"
+        ))
+    })?;
+    let store = state.store.clone();
+    let xml = tokio::task::spawn_blocking(move || crate::feed::atom::feed(&store, which))
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let mut response = (StatusCode::OK, xml).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_str(&format!("public, max-age={POLL_SECONDS}"))
+            .map_err(|error| ApiError::Internal(error.into()))?,
+    );
+    Ok(response)
+}
+
+/// The DCAT-AP catalogue, in Turtle, N-Triples, JSON-LD or RDF/XML.
+#[tracing::instrument(skip(state, headers))]
+async fn catalog(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let offer = crate::web::negotiate::choose_offer(
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()),
+        crate::sparql::GRAPH_OFFERS,
+    )?;
+    let crate::store::ResultFormat::Graph(format) = offer.format else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "a graph offer without a graph format"
+        )));
+    };
+    let dir = state.config.feeds.dump_dir.clone();
+    let names = state.store.graph_names().clone();
+    let body = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
+        let dumps = match dir {
+            Some(dir) => crate::feed::dump::latest(&dir)?,
+            None => Vec::new(),
+        };
+        let triples = crate::feed::catalog::catalog(&names, &dumps);
+        let quads: Vec<Quad> = triples
+            .into_iter()
+            .map(|t| t.in_graph(oxigraph::model::GraphName::DefaultGraph))
+            .collect();
+        Ok(serialise(&quads, format)?)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.into()))?
+    .map_err(ApiError::Internal)?;
+    let mut response = (StatusCode::OK, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(offer.media_type),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+/// A dump file named in the index; dump files never change (their names carry their time).
+#[tracing::instrument(skip(state, request))]
+async fn dump_file(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    let not_found = || {
+        ApiError::NotFound(format!(
+            "no dump {file:?}; the catalogue at /catalogus lists the dumps"
+        ))
+    };
+    let Some(dir) = state.config.feeds.dump_dir.clone() else {
+        return Err(not_found());
+    };
+    let index_dir = dir.clone();
+    let dumps = tokio::task::spawn_blocking(move || crate::feed::dump::latest(&index_dir))
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let Some(info) = dumps.into_iter().find(|info| info.file == file) else {
+        return Err(not_found());
+    };
+    // The whole file is read into memory: fine for dumps of tens of megabytes (a million
+    // triples compress to about 10 MB); larger ones should be streamed.
+    let path = dir.join(&info.file);
+    let body = tokio::task::spawn_blocking(move || std::fs::read(path))
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let etag = format!("\"{}\"", info.sha256);
+    let matches = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, body).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/gzip"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&etag).map_err(|error| ApiError::Internal(error.into()))?,
+    );
+    Ok(response)
+}

@@ -140,6 +140,7 @@ pub fn app(state: AppState) -> Router {
         .merge(sparql::router())
         .merge(push::router())
         .merge(feeds::router())
+        .merge(feeds::catalog_router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(
