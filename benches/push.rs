@@ -158,6 +158,11 @@ async fn start_server(data: PathBuf) -> BenchResult<Server> {
         max_body_bytes: 1024 * 1024,
         max_push_bytes: MAX_PUSH_BYTES,
         tokens,
+        feeds: agora::config::FeedConfig {
+            page_size: 50,
+            dump_dir: None,
+            dump_every: Duration::from_secs(24 * 3600),
+        },
     };
     let application = Application::build(config)
         .await

@@ -88,10 +88,20 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let releaser = tokio::spawn(release_embargoed(self.state.store.clone()));
+        let dumper = self.state.config.feeds.dump_dir.clone().map(|dir| {
+            tokio::spawn(write_dumps(
+                self.state.store.clone(),
+                dir,
+                self.state.config.feeds.dump_every,
+            ))
+        });
         let served = axum::serve(self.listener, app(self.state))
             .with_graceful_shutdown(shutdown)
             .await;
         releaser.abort();
+        if let Some(dumper) = dumper {
+            dumper.abort();
+        }
         served
     }
 }
@@ -120,6 +130,28 @@ async fn release_embargoed(store: Store) {
             }
             Ok(Err(error)) => tracing::error!(error = %error, "releasing embargoed records failed"),
             Err(error) => tracing::error!(error = %error, "the release task panicked"),
+        }
+    }
+}
+
+/// Writes dumps of the published data into `dir` at start and then every `every`. A dump reads
+/// one snapshot of the store and takes no lock, so writes go on meanwhile.
+async fn write_dumps(store: Store, dir: std::path::PathBuf, every: std::time::Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (store, dir) = (store.clone(), dir.clone());
+        let outcome =
+            tokio::task::spawn_blocking(move || crate::feed::dump::produce(&store, &dir)).await;
+        match outcome {
+            Ok(Ok(dumps)) => {
+                for dump in dumps {
+                    tracing::info!(file = dump.file, bytes = dump.byte_size, "dump written");
+                }
+            }
+            Ok(Err(error)) => tracing::error!(error = %error, "writing the dumps failed"),
+            Err(error) => tracing::error!(error = %error, "the dump task panicked"),
         }
     }
 }

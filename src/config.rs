@@ -51,6 +51,48 @@ pub enum Command {
     /// TriG or N-Quads file a batch). Exit 0: all accepted; 1: a file was refused; 2: a file
     /// cannot be read or the server cannot be reached.
     Push(PushArgs),
+    /// Write dumps of the published data (gzip-compressed N-Quads and Turtle, with an index
+    /// giving size, date and SHA-256) from a data folder, offline.
+    Dump(DumpArgs),
+    /// Mirror another Agora's LDES streams into a data folder (resumes where it stopped; applies
+    /// withdrawals; `--follow` keeps polling).
+    Harvest(HarvestArgs),
+}
+
+/// `agora harvest`.
+#[derive(Debug, Args)]
+pub struct HarvestArgs {
+    /// The Agora to mirror, such as https://agora.vlaanderen.be.
+    pub url: String,
+
+    /// Keep following the streams, polling every --poll seconds.
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Seconds between two polls with --follow.
+    #[arg(long, env = "AGORA_HARVEST_POLL", default_value_t = 10)]
+    pub poll: u64,
+
+    /// The holder the mirrored records belong to locally.
+    #[arg(long, env = "AGORA_HOLDER", default_value = "harvest", value_parser = parse_holder)]
+    pub holder: String,
+
+    /// Where the mirror's store lives (the harvest position is kept there too, in
+    /// `harvest-state.json`).
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `agora dump`.
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Folder to write the dumps and their index (`dumps.json`) into.
+    #[arg(long, env = "AGORA_DUMP_DIR", default_value = "agora-dumps")]
+    pub out: PathBuf,
+
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// `agora push`.
@@ -149,6 +191,20 @@ pub struct ServeArgs {
     #[arg(long, env = "AGORA_MAX_PUSH_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_push_bytes: usize,
 
+    /// Events per page of the LDES feeds (/ldes/{collection}/{n}). Full pages never change, so
+    /// changing this renumbers every page: choose it once.
+    #[arg(long, env = "AGORA_FEED_PAGE_SIZE", default_value_t = 50)]
+    pub feed_page_size: u64,
+
+    /// Folder for the dump files served at /dumps (default: `dumps` inside the data folder; with
+    /// --memory, no dumps unless this is given).
+    #[arg(long, env = "AGORA_DUMP_DIR")]
+    pub dump_dir: Option<PathBuf>,
+
+    /// Hours between two dumps (a dump is also written at start).
+    #[arg(long, env = "AGORA_DUMP_EVERY_HOURS", default_value_t = 24.0)]
+    pub dump_every_hours: f64,
+
     /// A write token, `HOLDER:SECRET` or `HOLDER:sha256:HEX` (repeatable). Without any token the
     /// server accepts no writes.
     #[arg(long = "token", env = "AGORA_TOKENS", value_delimiter = ',')]
@@ -240,6 +296,19 @@ pub struct ServeConfig {
     pub max_push_bytes: usize,
     /// The write tokens (hashed).
     pub tokens: Tokens,
+    /// The harvest feeds.
+    pub feeds: FeedConfig,
+}
+
+/// Settings of the harvest feeds.
+#[derive(Debug, Clone)]
+pub struct FeedConfig {
+    /// Events per LDES page (at least 1).
+    pub page_size: u64,
+    /// Where dumps are written and served from; `None`: no dumps.
+    pub dump_dir: Option<PathBuf>,
+    /// Time between two dumps.
+    pub dump_every: Duration,
 }
 
 /// A setting that cannot be used.
@@ -251,6 +320,12 @@ pub enum ConfigError {
     /// Bad time limit.
     #[error("--query-timeout must be a positive number of seconds, not {0}")]
     QueryTimeout(f64),
+    /// Bad feed page size.
+    #[error("--feed-page-size must be at least 1")]
+    FeedPageSize,
+    /// Bad dump interval.
+    #[error("--dump-every-hours must be a positive number of hours, not {0}")]
+    DumpEvery(f64),
     /// Bad concurrency bound.
     #[error("--max-concurrent-queries must be at least 1")]
     MaxConcurrentQueries,
@@ -292,6 +367,22 @@ impl ServeConfig {
                     tokens.add_file(path)?;
                 }
                 tokens
+            },
+            feeds: FeedConfig {
+                page_size: match args.feed_page_size {
+                    0 => return Err(ConfigError::FeedPageSize),
+                    size => size,
+                },
+                dump_dir: match (&args.dump_dir, args.memory) {
+                    (Some(dir), _) => Some(dir.clone()),
+                    (None, false) => Some(args.store.data.join("dumps")),
+                    (None, true) => None,
+                },
+                dump_every: if args.dump_every_hours.is_finite() && args.dump_every_hours > 0.0 {
+                    Duration::from_secs_f64(args.dump_every_hours * 3600.0)
+                } else {
+                    return Err(ConfigError::DumpEvery(args.dump_every_hours));
+                },
             },
         })
     }

@@ -32,6 +32,11 @@ pub fn test_config() -> ServeConfig {
         max_body_bytes: 64 * 1024,
         max_push_bytes: 256 * 1024,
         tokens: test_tokens(),
+        feeds: agora::config::FeedConfig {
+            page_size: 50,
+            dump_dir: None,
+            dump_every: Duration::from_secs(24 * 3600),
+        },
     }
 }
 

@@ -1,11 +1,16 @@
 //! Integration tests: one binary (see `Cargo.toml`), real servers on 127.0.0.1 port 0.
 
+mod atom;
 mod browser;
 mod cli;
+mod dumps;
+mod harvest;
 mod helpers;
+mod http_feeds;
 mod http_pages;
 mod http_push;
 mod http_sparql;
+mod ldes_client;
 mod push_process;
 mod shacl_w3c;
 mod sparql_clients;

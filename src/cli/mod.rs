@@ -1,7 +1,9 @@
 //! The subcommands. Only this module (and `main`) prints to stdout; errors are printed once,
 //! with their chain, and become the exit code.
 
+mod dump;
 mod generate;
+mod harvest;
 mod load;
 mod push;
 mod serve;
@@ -19,6 +21,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Push(args) => push::run(&args),
+        Command::Dump(args) => dump::run(&args),
+        Command::Harvest(args) => harvest::run(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -70,6 +70,7 @@ pub fn is_valid_holder(name: &str) -> bool {
 ///   `{base}/graph/history`;
 /// - the system graph (who holds which record, its versions and embargo, the write log):
 ///   `{base}/graph/system`, private;
+/// - the event log: `{base}/graph/events`, private;
 /// - one graph per superseded or pending version of a record:
 ///   `{base}/graph/version/{record id}/{n}`, private (the current version is the record graph).
 ///
@@ -82,6 +83,7 @@ pub struct GraphNames {
     reference: NamedNode,
     history: NamedNode,
     system: NamedNode,
+    events: NamedNode,
 }
 
 impl GraphNames {
@@ -95,6 +97,7 @@ impl GraphNames {
             reference: NamedNode::new_unchecked(format!("{base}/graph/reference")),
             history: NamedNode::new_unchecked(format!("{base}/graph/history")),
             system: NamedNode::new_unchecked(format!("{base}/graph/system")),
+            events: NamedNode::new_unchecked(format!("{base}/graph/events")),
         }
     }
 
@@ -126,10 +129,12 @@ impl GraphNames {
         NamedNode::new_unchecked(format!("{}/id/agent/{holder}", self.base))
     }
 
-    /// Whether `graph` is private: the system graph or a version graph. The public SPARQL
-    /// endpoint never shows these.
+    /// Whether `graph` is private: the system graph, the event log or a version graph. The
+    /// public SPARQL endpoint never shows these.
     pub fn is_private(&self, graph: &str) -> bool {
-        graph == self.system.as_str() || graph.starts_with(&self.version_prefix)
+        graph == self.system.as_str()
+            || graph == self.events.as_str()
+            || graph.starts_with(&self.version_prefix)
     }
 
     /// The prefix of every version graph (for query rewriting).
@@ -177,5 +182,16 @@ impl GraphNames {
     /// The system graph.
     pub fn system(&self) -> NamedNodeRef<'_> {
         self.system.as_ref()
+    }
+
+    /// The event log (private): one entry per published change of a record, per collection, in
+    /// order. The harvest feeds are built from it.
+    pub fn events(&self) -> NamedNodeRef<'_> {
+        self.events.as_ref()
+    }
+
+    /// The base IRI, without a trailing slash.
+    pub fn base(&self) -> &str {
+        &self.base
     }
 }

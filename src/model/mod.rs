@@ -4,11 +4,13 @@
 //! resources it owns, kept in its own named graph (see `ontology/README.md`).
 
 mod canonical;
+mod collection;
 mod graphs;
 mod record;
 pub mod vocab;
 
 pub use canonical::{canonical_hash, hex, CanonicalError};
+pub use collection::Collection;
 pub use graphs::{is_valid_holder, BaseIri, BaseIriError, GraphNames, HOLDER_RULE};
 pub use record::{Record, RecordError, RecordKind};
 

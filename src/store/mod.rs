@@ -15,6 +15,8 @@
 //! detect every write-write conflict, and keeping the default graph exact needs a consistent view
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
 
+mod dump;
+mod events;
 mod query;
 mod records;
 
@@ -30,8 +32,10 @@ use oxigraph::store::{StorageError, Transaction};
 use oxsdatatypes::DateTime;
 use uuid::Uuid;
 
-use crate::model::{vocab, BaseIri, GraphNames, Record};
+use crate::model::{vocab, BaseIri, Collection, GraphNames, Record};
 
+pub use dump::{DumpError, DumpFormat};
+pub use events::{Event, EventKind, EventWithContent};
 pub use records::{
     Precondition, PrepareError, RecordState, RecordWrite, VersionInfo, WriteError, WriteReceipt,
 };
@@ -249,6 +253,26 @@ impl Store {
         )
     }
 
+    /// How many events the log of `collection` holds (see `store::events`).
+    pub fn event_count(&self, collection: Collection) -> Result<u64, StoreError> {
+        let transaction = self.inner.start_transaction()?;
+        events::count(&transaction, &self.names, collection)
+    }
+
+    /// Events `from..from+limit` of `collection`'s log with the content of the versions they
+    /// released, read from one snapshot (and the log's length in that snapshot).
+    pub fn events(
+        &self,
+        collection: Collection,
+        from: u64,
+        limit: u64,
+    ) -> Result<(Vec<EventWithContent>, u64), StoreError> {
+        let transaction = self.inner.start_transaction()?;
+        let events = events::read_with_content(&transaction, &self.names, collection, from, limit)?;
+        let total = events::count(&transaction, &self.names, collection)?;
+        Ok((events, total))
+    }
+
     /// Every version of a record, oldest first.
     pub fn versions(&self, root: NamedNodeRef<'_>) -> Result<Vec<VersionInfo>, StoreError> {
         records::versions(&self.inner, &self.names, root)
@@ -351,6 +375,7 @@ impl Store {
             .map_err(|_| BulkLoadError::Store(StoreError::Poisoned))?;
         let now = DateTime::now();
         let mut count = 0;
+        let mut bulk_events = events::BulkEvents::default();
         let names = Arc::clone(&self.names);
         let quads = records.flat_map(|record| -> Vec<Result<Quad, BulkLoadError<E>>> {
             let write = match record
@@ -361,14 +386,20 @@ impl Store {
                 Err(error) => return vec![Err(error)],
             };
             count += 1;
+            let collection = Collection::of(write.record().kind());
+            let event = bulk_events.create(&names, collection, write.record().root(), now);
             records::initial_quads(&names, holder, &write, now)
                 .into_iter()
+                .chain(event)
                 .map(Ok)
                 .collect()
         });
         let mut loader = self.inner.bulk_loader().on_progress(on_progress);
         loader.load_ok_quads::<BulkLoadError<E>, BulkLoadError<E>>(quads)?;
         loader.commit().map_err(StoreError::from)?;
+        let mut transaction = self.inner.start_transaction().map_err(StoreError::from)?;
+        bulk_events.finish(&mut transaction, &self.names, now)?;
+        transaction.commit().map_err(StoreError::from)?;
         Ok(count)
     }
 

@@ -25,6 +25,7 @@ use oxigraph::store::Transaction;
 use oxsdatatypes::DateTime;
 use uuid::Uuid;
 
+use super::events::{self, EventKind};
 use super::{replace_graph, PutOutcome, StoreError};
 use crate::model::{canonical_hash, vocab, CanonicalError, GraphNames, Record};
 
@@ -518,6 +519,8 @@ pub(super) fn write_record(
             system,
         ));
     }
+    // The class decides the collection of the event a release logs.
+    state.class = record.kind().class().into_owned();
     let embargoed = write.publish_at.filter(|time| *time > now);
     if let Some(time) = embargoed {
         transaction.insert(oxigraph::model::QuadRef::new(
@@ -539,10 +542,9 @@ pub(super) fn write_record(
             &mut state,
             number,
             record.triples(),
-            &now_literal,
+            now,
         )?;
     }
-    state.class = record.kind().class().into_owned();
     state.latest = number;
     state.latest_hash = Some(write.hash().to_owned());
     if state.holder.is_none() {
@@ -574,16 +576,23 @@ pub(super) fn write_record(
 
 /// Makes version `number` (content `triples`) the one the public sees: the previously released
 /// content moves to its version graph, the record graph and the default graph follow, and the
-/// history graph gains the version's provenance. A pending version that was not released is
-/// dropped from the schedule (its content stays in its private version graph).
+/// history graph gains the version's provenance, and the event log a create or update. A pending
+/// version that was not released is dropped from the schedule (its content stays in its private
+/// version graph).
 fn release(
     transaction: &mut Transaction<'_>,
     names: &GraphNames,
     state: &mut RecordState,
     number: u64,
     triples: &[Triple],
-    now: &Literal,
+    at: DateTime,
 ) -> Result<(), StoreError> {
+    let now = &Literal::from(at);
+    let kind = if state.released.is_some() && state.withdrawn.is_none() {
+        EventKind::Update
+    } else {
+        EventKind::Create
+    };
     let graph = names.record_graph_of(state.id);
     if let Some(previous) = state.released.filter(|_| state.withdrawn.is_none()) {
         snapshot(
@@ -646,6 +655,7 @@ fn release(
     state.released = Some(number);
     state.pending = None;
     state.publish_at = None;
+    events::append(transaction, names, state, kind, number, at, None)?;
     Ok(())
 }
 
@@ -729,6 +739,15 @@ pub(super) fn withdraw(
     }
     let now_literal = Literal::from(now);
     if let Some(released) = state.released {
+        events::append(
+            transaction,
+            names,
+            &state,
+            EventKind::Delete,
+            released,
+            now,
+            Some(reason),
+        )?;
         snapshot(
             transaction,
             &graph,
@@ -790,14 +809,7 @@ pub(super) fn release_due(
             transaction.remove(triple.as_ref().in_graph(&pending_graph));
         }
         let now_literal = Literal::from(now);
-        release(
-            transaction,
-            names,
-            &mut state,
-            pending,
-            &triples,
-            &now_literal,
-        )?;
+        release(transaction, names, &mut state, pending, &triples, now)?;
         write_state(transaction, names, graph.as_ref(), &state, &now_literal)?;
         released.push(state.root);
     }

@@ -265,3 +265,83 @@ fn an_embargoed_record_is_private_until_its_time() -> Result<(), Box<dyn std::er
     assert!(store.next_release()?.is_none());
     Ok(())
 }
+
+#[test]
+fn the_event_log_has_one_entry_per_published_change_in_order(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    let organisations = Collection::Organisations;
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?; // unchanged
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "B", "x"))])?;
+    store.withdraw(HOLDER, root("http://e/a").as_ref(), "wrong organisation")?;
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "C", "x"))])?;
+    assert_eq!(store.event_count(organisations)?, 4);
+    assert_eq!(store.event_count(Collection::Consultations)?, 0);
+    let (events, total) = store.events(organisations, 0, 10)?;
+    assert_eq!(total, 4);
+    let kinds: Vec<_> = events
+        .iter()
+        .map(|e| (e.event.sequence, e.event.kind, e.event.version))
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (0, EventKind::Create, 1),
+            (1, EventKind::Update, 2),
+            (2, EventKind::Delete, 2),
+            (3, EventKind::Create, 3),
+        ]
+    );
+    // every version's content stays readable, whichever graph holds it now
+    let label = |e: &EventWithContent| {
+        e.triples
+            .iter()
+            .find(|t| t.predicate.as_str().ends_with("prefLabel"))
+            .map(|t| t.object.to_string())
+    };
+    assert_eq!(label(&events[0]).as_deref(), Some("\"A\""));
+    assert_eq!(label(&events[1]).as_deref(), Some("\"B\""));
+    assert!(events[2].triples.is_empty());
+    assert_eq!(
+        events[2].event.reason.as_deref(),
+        Some("wrong organisation")
+    );
+    assert_eq!(label(&events[3]).as_deref(), Some("\"C\""));
+    assert!(events
+        .windows(2)
+        .all(|w| w[0].event.time <= w[1].event.time));
+    let names = store.graph_names();
+    assert!(events[2]
+        .event
+        .member_iri(names)
+        .as_str()
+        .ends_with("/2/intrekking"));
+    // the log is private
+    assert_eq!(
+        published(
+            &store,
+            &format!("{}/organisaties/0", names.events().as_str())
+        ),
+        0
+    );
+    let (page, _) = store.events(organisations, 3, 10)?;
+    assert_eq!(page.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn a_bulk_load_logs_a_create_per_record() -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    let records = vec![
+        Ok::<_, std::io::Error>(record(&organisation("http://e/a", "A", "x"))),
+        Ok(record(&organisation("http://e/b", "B", "y"))),
+    ];
+    store.bulk_load(HOLDER, records.into_iter(), |_| {})?;
+    assert_eq!(store.event_count(Collection::Organisations)?, 2);
+    store.put_records(HOLDER, &[record(&organisation("http://e/b", "B2", "y"))])?;
+    let (events, _) = store.events(Collection::Organisations, 0, 10)?;
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[2].event.kind, EventKind::Update);
+    Ok(())
+}

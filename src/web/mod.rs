@@ -5,6 +5,7 @@
 
 mod deadline;
 mod error;
+mod feeds;
 mod i18n;
 mod lang;
 mod lists;
@@ -165,6 +166,8 @@ pub fn app(state: AppState) -> Router {
         .merge(lists::router())
         .merge(sparql::router())
         .merge(push::router())
+        .merge(feeds::router())
+        .merge(feeds::catalog_router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(

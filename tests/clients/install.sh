@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the independent SPARQL clients that tests/sparql_clients.rs drives against a real Agora:
-# SPARQLWrapper and rdflib (PyPI, into a virtualenv) and Comunica (npm). Both live under
-# $HOME/.cache/agora, outside the clone; a second run with unchanged pins does nothing.
-# Prints the AGORA_PYTHON and AGORA_COMUNICA values the tests read.
+# Installs the independent clients the tests drive against a real Agora: SPARQLWrapper and rdflib
+# (PyPI, into a virtualenv) and Comunica (npm) for tests/sparql_clients.rs, and ldes-client (npm) for
+# tests/ldes_client.rs. All live under $HOME/.cache/agora, outside the clone; a second run with
+# unchanged pins does nothing.
+# Prints the AGORA_PYTHON, AGORA_COMUNICA and AGORA_LDES_CLIENT values the tests read.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${AGORA_CLIENTS_DIR:-$HOME/.cache/agora}"
@@ -24,5 +25,15 @@ if ! cmp -s "$here/package.json" "$node_dir/package.json" \
   (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
 
+ldes_dir="$cache/ldes-client"
+mkdir -p "$ldes_dir"
+# ldes-client's own dependencies float (^ ranges), so the lock file pins the whole tree.
+if ! cmp -s "$here/ldes/package-lock.json" "$ldes_dir/package-lock.json" \
+  || [ ! -f "$ldes_dir/node_modules/ldes-client/package.json" ]; then
+  cp "$here/ldes/package.json" "$here/ldes/package-lock.json" "$ldes_dir/"
+  (cd "$ldes_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
 echo "AGORA_PYTHON=$venv/bin/python"
 echo "AGORA_COMUNICA=$node_dir/node_modules"
+echo "AGORA_LDES_CLIENT=$ldes_dir/node_modules"

@@ -1,0 +1,217 @@
+//! Feed benchmark (run by hand, not in CI): `cargo bench --bench feeds`.
+//!
+//! 1. Generates a data set (`agora::generate`, `AGORA_BENCH_FEED_TRIPLES`, default 1,000,000
+//!    triples) and bulk loads it into an on-disk store, which logs a create per record.
+//! 2. Starts a real Agora on it (127.0.0.1, base IRI at its own address, 50 events a page) and
+//!    times serving feed pages: a full (immutable) page and the newest page of each stream, as
+//!    TriG, `AGORA_BENCH_FEED_ROUNDS` times each (default 20); prints median and p90.
+//! 3. Times a full harvest of every stream with `agora::harvest::Harvester` into a fresh on-disk
+//!    store, and checks that the mirror holds as many records.
+//! 4. Times a full harvest of every stream with ldes-client 0.3 (`tests/clients/ldes_client.mjs`,
+//!    installed by `tests/clients/install.sh`; `AGORA_LDES_CLIENT`, `AGORA_NODE`), when present.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use agora::app::Application;
+use agora::config::{FeedConfig, ServeConfig, Storage};
+use agora::generate::{write_dataset, GenerateOptions};
+use agora::harvest::Harvester;
+use agora::ingest::RecordStream;
+use agora::model::{BaseIri, Collection};
+use agora::store::Store;
+use oxigraph::io::RdfFormat;
+use tokio::sync::oneshot;
+
+type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+#[allow(clippy::print_stdout)]
+fn main() -> BenchResult {
+    let triples = env_number("AGORA_BENCH_FEED_TRIPLES", 1_000_000);
+    let rounds = env_number("AGORA_BENCH_FEED_ROUNDS", 20).max(1);
+    let temp = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let address = format!("http://127.0.0.1:{port}");
+    let base = BaseIri::parse(&address)?;
+
+    let data = temp.path().join("generated.nq");
+    let mut out = BufWriter::new(File::create(&data)?);
+    let stats = write_dataset(
+        &mut out,
+        &GenerateOptions {
+            triples,
+            seed: 1,
+            base: base.clone(),
+        },
+    )?;
+    out.flush()?;
+    drop(out);
+    let source_dir = temp.path().join("source");
+    let started = Instant::now();
+    let records = {
+        let store = Store::open(&source_dir, &base)?;
+        agora::demo::load(&store, false)?;
+        let stream = RecordStream::new(
+            BufReader::new(File::open(&data)?),
+            RdfFormat::NQuads,
+            "generated",
+        );
+        let count = store.bulk_load("bench", stream, |_| {})?;
+        store.optimize()?;
+        count
+    };
+    println!(
+        "generated {stats:?}; bulk loaded {records} records in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let config = ServeConfig {
+            bind: format!("127.0.0.1:{port}").parse()?,
+            storage: Storage::Disk(source_dir.clone()),
+            demo: false,
+            base_iri: base.clone(),
+            query_timeout: Duration::from_secs(30),
+            max_concurrent_queries: 4,
+            max_body_bytes: 1024 * 1024,
+            max_push_bytes: 1024 * 1024,
+            tokens: agora::auth::Tokens::default(),
+            feeds: FeedConfig {
+                page_size: 50,
+                dump_dir: None,
+                dump_every: Duration::from_secs(24 * 3600),
+            },
+        };
+        let application = Application::build(config).await.map_err(|e| format!("{e:#}"))?;
+        let source = application.store().clone();
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(application.run_until(async move {
+            let _ = stopped.await;
+        }));
+        let client = reqwest::Client::new();
+
+        println!("serving a feed page (TriG, {rounds} rounds each):");
+        for collection in Collection::ALL {
+            let count = source.event_count(collection)?;
+            let newest = count / 50;
+            let mut pages = vec![("newest", newest)];
+            if newest > 0 {
+                pages.insert(0, ("full", 0));
+            }
+            for (kind, page) in pages {
+                let url = format!("{address}/ldes/{}/{page}", collection.slug());
+                let mut times = Vec::new();
+                let mut bytes = 0;
+                for _ in 0..rounds {
+                    let started = Instant::now();
+                    let body = client
+                        .get(&url)
+                        .header("Accept", "application/trig")
+                        .send()
+                        .await?
+                        .error_for_status()?
+                        .bytes()
+                        .await?;
+                    times.push(started.elapsed());
+                    bytes = body.len();
+                }
+                times.sort();
+                println!(
+                    "  {:<22} {kind:<6} page {page:>4}: median {:>7.1} ms, p90 {:>7.1} ms, {:>9} bytes",
+                    collection.slug(),
+                    percentile(&times, 0.5).as_secs_f64() * 1000.0,
+                    percentile(&times, 0.9).as_secs_f64() * 1000.0,
+                    bytes
+                );
+            }
+        }
+
+        let mirror_dir = temp.path().join("mirror");
+        let mirror = Store::open(&mirror_dir, &BaseIri::parse("https://mirror.example")?)?;
+        agora::demo::load(&mirror, false)?;
+        let harvester = Harvester::new(mirror.clone(), "harvest", &temp.path().join("state.json"));
+        let started = Instant::now();
+        let summary = harvester.sync(&address).await?;
+        let elapsed = started.elapsed();
+        println!(
+            "agora harvest: {} records ({} pages) in {:.1} s: {:.0} records/s, {:.0} triples/s; mirror holds {} records",
+            summary.written,
+            summary.pages,
+            elapsed.as_secs_f64(),
+            summary.written as f64 / elapsed.as_secs_f64(),
+            source.published_triple_count()? as f64 / elapsed.as_secs_f64(),
+            mirror.record_count()?
+        );
+
+        match ldes_client() {
+            Some((node, modules)) => {
+                let started = Instant::now();
+                let mut members = 0;
+                for collection in Collection::ALL {
+                    let url = format!("{address}/ldes/{}", collection.slug());
+                    let state = temp.path().join(format!("ldes-{}", collection.slug()));
+                    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/ldes_client.mjs");
+                    let (node, modules) = (node.clone(), modules.clone());
+                    let output = tokio::task::spawn_blocking(move || {
+                        Command::new(node)
+                            .arg(script)
+                            .arg(url)
+                            .arg(state)
+                            .env("AGORA_LDES_CLIENT", &modules)
+                            .output()
+                    })
+                    .await??;
+                    members += String::from_utf8_lossy(&output.stdout)
+                        .lines()
+                        .filter(|line| line.starts_with('{'))
+                        .count();
+                }
+                let elapsed = started.elapsed();
+                println!(
+                    "ldes-client 0.3: {members} members in {:.1} s: {:.0} members/s",
+                    elapsed.as_secs_f64(),
+                    members as f64 / elapsed.as_secs_f64()
+                );
+            }
+            None => println!("ldes-client: not installed (bash tests/clients/install.sh), skipped"),
+        }
+        let _ = shutdown.send(());
+        server.await??;
+        BenchResult::Ok(())
+    })?;
+    Ok(())
+}
+
+fn ldes_client() -> Option<(PathBuf, PathBuf)> {
+    let modules = std::env::var_os("AGORA_LDES_CLIENT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+            home.join(".cache/agora/ldes-client/node_modules")
+        });
+    let node = std::env::var_os("AGORA_NODE").map_or_else(|| PathBuf::from("node"), PathBuf::from);
+    modules
+        .join("ldes-client/package.json")
+        .is_file()
+        .then_some((node, modules))
+}
