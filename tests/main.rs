@@ -5,6 +5,7 @@ mod cli;
 mod helpers;
 mod http_pages;
 mod http_push;
+mod http_search;
 mod http_sparql;
 mod push_process;
 mod shacl_w3c;

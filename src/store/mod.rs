@@ -15,6 +15,7 @@
 //! detect every write-write conflict, and keeping the default graph exact needs a consistent view
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
 
+mod changes;
 mod query;
 mod records;
 
@@ -32,6 +33,7 @@ use uuid::Uuid;
 
 use crate::model::{vocab, BaseIri, GraphNames, Record};
 
+pub use changes::ChangeMarker;
 pub use records::{
     Precondition, PrepareError, RecordState, RecordWrite, VersionInfo, WriteError, WriteReceipt,
 };
