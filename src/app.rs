@@ -84,8 +84,8 @@ impl Application {
                 "write tokens configured"
             );
         }
-        let state =
-            AppState::new(store, pusher, search, config).context("while compiling the page templates")?;
+        let state = AppState::new(store, pusher, search, config)
+            .context("while compiling the page templates")?;
         Ok(Self { listener, state })
     }
 

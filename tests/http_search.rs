@@ -162,8 +162,14 @@ async fn markup_in_data_is_shown_as_text() {
     push(&app, &turtle).await;
     let page = app.get("/zoeken?q=testhalte", "text/html").await;
     let html = page.text().await.expect("a page");
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{html}");
-    assert!(html.contains("&lt;img src=x onerror=alert(2)&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(2)&gt;"),
+        "{html}"
+    );
     assert!(!html.contains("<script>alert"), "{html}");
     assert!(!html.contains("<img src"), "{html}");
     // the query itself is echoed escaped
@@ -180,7 +186,12 @@ async fn markup_in_data_is_shown_as_text() {
 #[tokio::test]
 async fn every_page_has_a_labelled_search_form() {
     let app = spawn_app().await;
-    let home = app.get("/", "text/html").await.text().await.expect("a page");
+    let home = app
+        .get("/", "text/html")
+        .await
+        .text()
+        .await
+        .expect("a page");
     assert!(home.contains("action=\"/zoeken\""), "{home}");
     assert!(home.contains("<label for=\"site-q\">"), "{home}");
     let empty = app.get("/zoeken", "text/html").await;

@@ -157,7 +157,10 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
             }
             date => {
                 if let Some(rank) = DATE_FIELDS.iter().position(|name| *name == date) {
-                    collected.dates.entry(rank).or_insert_with(|| text.to_owned());
+                    collected
+                        .dates
+                        .entry(rank)
+                        .or_insert_with(|| text.to_owned());
                 }
             }
         }
@@ -228,7 +231,10 @@ pub fn strip_html(html: &str) -> String {
             break;
         };
         let tag = after[1..end].trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag.chars().take_while(char::is_ascii_alphanumeric).collect();
+        let name: String = tag
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
         rest = &after[end + 1..];
         if (name == "script" || name == "style") && !after[1..].starts_with('/') {
             let closing = format!("</{name}");

@@ -110,19 +110,28 @@ fn documents_follow_the_published_records() -> TestResult {
     let found = search(&index, "beslissing", None);
     assert_eq!(iris(&found), vec!["http://e/news"]);
     // folding: "cooperatie" finds "coöperatie"
-    assert_eq!(iris(&search(&index, "cooperatie", None)), vec!["http://e/c1"]);
+    assert_eq!(
+        iris(&search(&index, "cooperatie", None)),
+        vec!["http://e/c1"]
+    );
     // the news text is indexed without its markup, and the old agenda item is gone
     let bike = search(&index, "fietspaden", None);
     assert!(bike.hits.iter().all(|hit| hit.iri != "http://e/item-old"));
     assert_eq!(bike.total, 2, "{:?}", iris(&bike));
-    assert!(search(&index, "p", None).hits.is_empty(), "tags are not text");
+    assert!(
+        search(&index, "p", None).hits.is_empty(),
+        "tags are not text"
+    );
 
     // the kind filter
     let news = search(&index, "fietspaden", Some(Kind::NewsItem));
     assert_eq!(iris(&news), vec!["http://e/news"]);
     assert_eq!(news.total, 1);
     assert!(news.per_kind.contains(&(Kind::AgendaItem, 1)));
-    assert_eq!(news.hits[0].date.as_deref(), Some("2026-10-09T14:30:00+02:00"));
+    assert_eq!(
+        news.hits[0].date.as_deref(),
+        Some("2026-10-09T14:30:00+02:00")
+    );
     Ok(())
 }
 
@@ -189,14 +198,23 @@ fn refresh_follows_writes_withdrawals_and_embargoes() -> TestResult {
     let store = store();
     let index = SearchIndex::in_memory()?;
     index.rebuild(&store)?;
-    store.put_records(HOLDER, &[consultation("http://e/c", "Speelstraten", "Zomer")])?;
+    store.put_records(
+        HOLDER,
+        &[consultation("http://e/c", "Speelstraten", "Zomer")],
+    )?;
     assert!(!index.is_current(&store)?);
     index.refresh_records(&store, &[id("http://e/c")])?;
     assert!(index.is_current(&store)?);
-    assert_eq!(iris(&search(&index, "speelstraat", None)), vec!["http://e/c"]);
+    assert_eq!(
+        iris(&search(&index, "speelstraat", None)),
+        vec!["http://e/c"]
+    );
 
     // a new version replaces the old document
-    store.put_records(HOLDER, &[consultation("http://e/c", "Schoolstraten", "Zomer")])?;
+    store.put_records(
+        HOLDER,
+        &[consultation("http://e/c", "Schoolstraten", "Zomer")],
+    )?;
     index.refresh_records(&store, &[id("http://e/c")])?;
     assert!(search(&index, "speelstraat", None).hits.is_empty());
     assert_eq!(search(&index, "schoolstraten", None).total, 1);
@@ -228,14 +246,23 @@ fn refresh_follows_writes_withdrawals_and_embargoes() -> TestResult {
 fn a_store_changed_behind_the_index_is_rebuilt() -> TestResult {
     let store = store();
     let index = SearchIndex::in_memory()?;
-    assert!(index.ensure_current(&store)?.is_some(), "a new index is built");
-    assert!(index.ensure_current(&store)?.is_none(), "then it is current");
+    assert!(
+        index.ensure_current(&store)?.is_some(),
+        "a new index is built"
+    );
+    assert!(
+        index.ensure_current(&store)?.is_none(),
+        "then it is current"
+    );
     store.put_records(HOLDER, &[consultation("http://e/c", "Groendaken", "Daken")])?;
     let report = index.ensure_current(&store)?;
     assert_eq!(report.map(|report| report.documents), Some(1));
     assert_eq!(search(&index, "groendak", None).total, 1);
     index.mark_stale();
-    assert!(index.ensure_current(&store)?.is_some(), "a stale index is rebuilt");
+    assert!(
+        index.ensure_current(&store)?.is_some(),
+        "a stale index is rebuilt"
+    );
     assert!(!index.is_stale());
     Ok(())
 }
@@ -264,7 +291,16 @@ fn an_index_on_disk_survives_a_reopen_and_a_broken_one_is_replaced() -> TestResu
 #[test]
 fn odd_query_text_is_searched_not_refused() -> TestResult {
     let index = SearchIndex::in_memory()?;
-    for text in ["\"", "title_nl:", "a AND", "(", "*", "-", "   ", "kind:x OR"] {
+    for text in [
+        "\"",
+        "title_nl:",
+        "a AND",
+        "(",
+        "*",
+        "-",
+        "   ",
+        "kind:x OR",
+    ] {
         index.search(&SearchRequest {
             text,
             kind: None,

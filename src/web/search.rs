@@ -72,7 +72,12 @@ async fn search(
         .chars()
         .take(MAX_QUERY_CHARS)
         .collect();
-    let kind = match params.soort.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let kind = match params
+        .soort
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         None => None,
         Some(code) => Some(Kind::from_code(code).ok_or_else(|| {
             ApiError::BadRequest(format!(
@@ -81,7 +86,10 @@ async fn search(
             ))
         })?),
     };
-    let page = params.pagina.unwrap_or(1).clamp(1, MAX_OFFSET / PAGE_SIZE + 1);
+    let page = params
+        .pagina
+        .unwrap_or(1)
+        .clamp(1, MAX_OFFSET / PAGE_SIZE + 1);
     let index = state.search.clone();
     let query = text.clone();
     let results = tokio::task::spawn_blocking(move || {
@@ -217,7 +225,7 @@ mod tests {
     fn snippets_are_escaped_and_only_matches_are_marked() {
         let snippet = Snippet {
             text: "<script>alert(1)</script> fietspaden & meer".to_owned(),
-            highlights: vec![26..36],
+            highlights: vec![std::ops::Range { start: 26, end: 36 }],
         };
         assert_eq!(
             marked(&snippet),
@@ -229,7 +237,7 @@ mod tests {
     fn ranges_off_character_boundaries_are_not_trusted() {
         let snippet = Snippet {
             text: "coöperatie".to_owned(),
-            highlights: vec![0..3],
+            highlights: vec![std::ops::Range { start: 0, end: 3 }],
         };
         assert_eq!(marked(&snippet), "coöperatie");
     }
