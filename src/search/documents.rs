@@ -119,7 +119,7 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
     let mut resources: BTreeMap<String, Collected> = BTreeMap::new();
     for row in rows.iter() {
         let (Some(resource), Some(field), Some(Term::Literal(value))) =
-            (row.str("resource"), row.str("field"), row.get("value"))
+            (row.str("found"), row.str("field"), row.get("value"))
         else {
             continue;
         };
