@@ -1,8 +1,10 @@
-//! Startup: opens the store, loads reference and demo data, binds the listener, serves.
+//! Startup: opens the store, loads reference and demo data, brings the search index in step,
+//! binds the listener, serves.
 //!
 //! [`Application::build`] binds before it returns, so callers (tests) can ask for port 0 and
 //! read the real port with [`Application::port`].
 
+use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
 
@@ -11,7 +13,9 @@ use tokio::net::TcpListener;
 
 use crate::config::{ServeConfig, Storage};
 use crate::demo;
+use crate::model::GraphNames;
 use crate::push::Pusher;
+use crate::search::SearchIndex;
 use crate::store::Store;
 use crate::web::{app, AppState};
 
@@ -35,6 +39,11 @@ impl Application {
             }
         }
         .context("while opening the store")?;
+        let search = match &config.storage {
+            Storage::Memory => SearchIndex::in_memory(),
+            Storage::Disk(path) => SearchIndex::open(&search_folder(path)),
+        }
+        .context("while opening the search index")?;
         let with_demo = config.demo;
         let loaded = {
             let store = store.clone();
@@ -48,12 +57,26 @@ impl Application {
             demo_records = loaded.records,
             "built-in data loaded"
         );
+        {
+            let (store, search) = (store.clone(), search.clone());
+            let rebuilt = tokio::task::spawn_blocking(move || search.ensure_current(&store))
+                .await
+                .context("while bringing the search index in step")?
+                .context("while bringing the search index in step")?;
+            if let Some(report) = rebuilt {
+                tracing::info!(
+                    documents = report.documents,
+                    seconds = report.elapsed.as_secs_f64(),
+                    "search index rebuilt from the store"
+                );
+            }
+        }
         let listener = TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("while binding {}", config.bind))?;
         let shapes = demo::shapes_in_context().context("while loading the built-in shapes")?;
         let reference = demo::reference_triples().context("while loading the reference data")?;
-        let pusher = Pusher::new(store.clone(), shapes, reference);
+        let pusher = Pusher::new(store.clone(), shapes, reference).with_search(search.clone());
         if config.tokens.is_empty() {
             tracing::info!("no write tokens configured: the push API refuses every write");
         } else {
@@ -62,8 +85,8 @@ impl Application {
                 "write tokens configured"
             );
         }
-        let state =
-            AppState::new(store, pusher, config).context("while compiling the page templates")?;
+        let state = AppState::new(store, pusher, search, config)
+            .context("while compiling the page templates")?;
         Ok(Self { listener, state })
     }
 
@@ -87,7 +110,10 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let releaser = tokio::spawn(release_embargoed(self.state.store.clone()));
+        let releaser = tokio::spawn(release_embargoed(
+            self.state.store.clone(),
+            self.state.search.clone(),
+        ));
         let dumper = self.state.config.feeds.dump_dir.clone().map(|dir| {
             tokio::spawn(write_dumps(
                 self.state.store.clone(),
@@ -95,7 +121,13 @@ impl Application {
                 self.state.config.feeds.dump_every,
             ))
         });
-        let served = axum::serve(self.listener, app(self.state))
+        // Small responses must not wait for the client's delayed ACK (Nagle): up to 40 ms each.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %error, "could not set TCP_NODELAY");
+            }
+        });
+        let served = axum::serve(listener, app(self.state))
             .with_graceful_shutdown(shutdown)
             .await;
         releaser.abort();
@@ -107,19 +139,38 @@ impl Application {
 }
 
 /// Releases embargoed versions when their publication time comes, without anyone acting: checks
-/// the schedule every second (a cheap index lookup) and releases what is due.
-async fn release_embargoed(store: Store) {
+/// the schedule every second (a cheap index lookup) and releases what is due, then brings the
+/// search index in step with the released records. The same tick rebuilds a search index that a
+/// failed update left stale.
+async fn release_embargoed(store: Store, search: SearchIndex) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let store = store.clone();
+        let (store, search) = (store.clone(), search.clone());
         let outcome =
             tokio::task::spawn_blocking(move || -> Result<Vec<_>, crate::store::StoreError> {
-                match store.next_release()? {
-                    Some(time) if time <= oxsdatatypes::DateTime::now() => store.release_due(),
-                    _ => Ok(Vec::new()),
+                let released = match store.next_release()? {
+                    Some(time) if time <= oxsdatatypes::DateTime::now() => store.release_due()?,
+                    _ => Vec::new(),
+                };
+                let ids: Vec<_> = released
+                    .iter()
+                    .map(|root| GraphNames::record_id(root.as_ref()))
+                    .collect();
+                search.refresh_or_mark_stale(&store, &ids);
+                if search.is_stale() {
+                    match search.rebuild(&store) {
+                        Ok(report) => tracing::info!(
+                            documents = report.documents,
+                            "stale search index rebuilt"
+                        ),
+                        Err(error) => {
+                            tracing::error!(error = %error, "rebuilding the search index failed")
+                        }
+                    }
                 }
+                Ok(released)
             })
             .await;
         match outcome {
@@ -154,6 +205,11 @@ async fn write_dumps(store: Store, dir: std::path::PathBuf, every: std::time::Du
             Err(error) => tracing::error!(error = %error, "the dump task panicked"),
         }
     }
+}
+
+/// Where the search index of the data folder `data` lives.
+pub fn search_folder(data: &std::path::Path) -> std::path::PathBuf {
+    data.join("search")
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -12,6 +12,7 @@
 //!   graph, reference data, query evaluation.
 //! - [`sparql`]: the SPARQL protocol without HTTP: request parameters, result formats, negotiation.
 //! - [`validate`]: the SHACL engine (Core and SPARQL): shapes in, validation reports out. No IO.
+//! - [`search`]: the full-text index (tantivy) of the published data, derived from the store.
 //! - [`push`]: a write as the push API sees it: parse, validate in context, write. No HTTP.
 //! - [`auth`]: write tokens, kept hashed, each naming its holder.
 //! - [`demo`]: the demo data and reference code lists embedded in the binary.
@@ -31,6 +32,7 @@ pub mod harvest;
 pub mod ingest;
 pub mod model;
 pub mod push;
+pub mod search;
 pub mod sparql;
 pub mod store;
 pub mod telemetry;

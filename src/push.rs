@@ -5,16 +5,22 @@
 //! ontology), the other records of the same batch, and what the store already publishes about
 //! the resources it points at (`Store::context_for`). So a decision that points at a stored
 //! meeting is valid, and one that points at a meeting that exists nowhere is reported.
+//!
+//! After a write or a withdrawal has committed, the search index (if the pusher has one) is
+//! brought in step with the records it changed; a failure there is logged and never undoes or
+//! fails the write (see `search`).
 
 use std::sync::Arc;
 
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{NamedNode, Triple};
+use oxigraph::model::{NamedNode, NamedNodeRef, Triple};
 
 use crate::ingest::{parse_records, IngestError};
 use crate::model::Record;
+use crate::search::SearchIndex;
 use crate::store::{
-    Precondition, PrepareError, RecordWrite, Store, StoreError, WriteError, WriteReceipt,
+    Precondition, PrepareError, PutOutcome, RecordState, RecordWrite, Store, StoreError,
+    WriteError, WriteReceipt,
 };
 use crate::validate::{ContextGraph, DataGraph, Shapes, ValidateError, ValidationReport};
 
@@ -59,6 +65,7 @@ pub struct Pusher {
     store: Store,
     shapes: Arc<Shapes>,
     reference: ContextGraph,
+    search: Option<SearchIndex>,
 }
 
 impl Pusher {
@@ -69,6 +76,15 @@ impl Pusher {
             store,
             shapes: Arc::new(shapes),
             reference: ContextGraph::new(&reference),
+            search: None,
+        }
+    }
+
+    /// The same pusher, keeping `search` in step with every write and withdrawal.
+    pub fn with_search(self, search: SearchIndex) -> Self {
+        Self {
+            search: Some(search),
+            ..self
         }
     }
 
@@ -122,7 +138,33 @@ impl Pusher {
             .into_iter()
             .map(RecordWrite::prepare)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(self.store.write(holder, &writes, precondition)?)
+        let receipts = self.store.write(holder, &writes, precondition)?;
+        let changed: Vec<_> = receipts
+            .iter()
+            .filter(|receipt| receipt.outcome != PutOutcome::Unchanged)
+            .map(|receipt| receipt.id)
+            .collect();
+        self.refresh_search(&changed);
+        Ok(receipts)
+    }
+
+    /// Withdraws the record whose root is `root` for `holder` (see `Store::withdraw`).
+    pub fn withdraw(
+        &self,
+        holder: &str,
+        root: NamedNodeRef<'_>,
+        reason: &str,
+    ) -> Result<RecordState, WriteError> {
+        let state = self.store.withdraw(holder, root, reason)?;
+        self.refresh_search(&[state.id]);
+        Ok(state)
+    }
+
+    /// Brings the search index in step with these records, after their write committed.
+    fn refresh_search(&self, ids: &[uuid::Uuid]) {
+        if let Some(search) = &self.search {
+            search.refresh_or_mark_stale(&self.store, ids);
+        }
     }
 
     /// The store.

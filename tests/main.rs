@@ -9,6 +9,7 @@ mod helpers;
 mod http_feeds;
 mod http_pages;
 mod http_push;
+mod http_search;
 mod http_sparql;
 mod ldes_client;
 mod push_process;

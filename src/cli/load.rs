@@ -2,7 +2,8 @@
 //!
 //! Into a store that holds no record yet, N-Quads and TriG files go through Oxigraph's bulk loader,
 //! streamed one record at a time (fast; not atomic: a failed load leaves a partial store to delete).
-//! Otherwise each file is one transaction that replaces the records it holds.
+//! Otherwise each file is one transaction that replaces the records it holds. The search index
+//! of the folder is rebuilt from the store at the end.
 
 use std::fs::File;
 use std::io::{BufReader, Write};
@@ -16,6 +17,7 @@ use crate::config::LoadArgs;
 use crate::demo;
 use crate::ingest::{format_of_path, parse_records, IngestError, RecordStream};
 use crate::model::BaseIri;
+use crate::search::SearchIndex;
 use crate::store::{PutOutcome, Store};
 
 /// Loads every file, in order.
@@ -60,6 +62,18 @@ pub fn run(args: &LoadArgs) -> anyhow::Result<ExitCode> {
         }
     }
     store.optimize().context("while compacting the store")?;
+    let folder = crate::app::search_folder(&args.store.data);
+    let search = SearchIndex::open(&folder).context("while opening the search index")?;
+    let report = search
+        .rebuild(&store)
+        .context("while rebuilding the search index")?;
+    writeln!(
+        stdout,
+        "search index: {} documents in {} ({:.1} s)",
+        report.documents,
+        folder.display(),
+        report.elapsed.as_secs_f64()
+    )?;
     writeln!(
         stdout,
         "{} records, {} published triples in {} ({:.1} s)",

@@ -157,6 +157,16 @@ impl GraphNames {
         self.record_graph_of(Self::record_id(root))
     }
 
+    /// The prefix of every record graph, `{base}/graph/record/` (for queries over all records).
+    pub fn record_prefix(&self) -> &str {
+        &self.record_prefix
+    }
+
+    /// The identifier of the record whose graph is `graph`, if it is a record graph.
+    pub fn record_id_of_graph(&self, graph: &str) -> Option<Uuid> {
+        Uuid::parse_str(graph.strip_prefix(&self.record_prefix)?).ok()
+    }
+
     /// Whether `graph` is a record graph of this instance.
     pub fn is_record_graph(&self, graph: NamedNodeRef<'_>) -> bool {
         graph.as_str().starts_with(&self.record_prefix)

@@ -15,6 +15,7 @@
 //! detect every write-write conflict, and keeping the default graph exact needs a consistent view
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
 
+mod changes;
 mod dump;
 mod events;
 mod query;
@@ -34,6 +35,7 @@ use uuid::Uuid;
 
 use crate::model::{vocab, BaseIri, Collection, GraphNames, Record};
 
+pub use changes::ChangeMarker;
 pub use dump::{DumpError, DumpFormat};
 pub use events::{Event, EventKind, EventWithContent};
 pub use records::{

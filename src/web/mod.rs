@@ -14,6 +14,7 @@ mod pages;
 mod push;
 mod query_page;
 mod record_pages;
+mod search;
 mod sparql;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::ServeConfig;
 use crate::push::Pusher;
+use crate::search::SearchIndex;
 use crate::store::Store;
 
 pub use error::ApiError;
@@ -45,13 +47,21 @@ pub struct AppState {
     pub query_slots: Arc<Semaphore>,
     /// Validates and writes pushed records.
     pub pusher: Pusher,
+    /// The full-text index of the published data.
+    pub search: SearchIndex,
 }
 
 impl AppState {
     /// Builds the state; fails only if a built-in template does not compile (a test guards it).
-    pub fn new(store: Store, pusher: Pusher, config: ServeConfig) -> Result<Self, tera::Error> {
+    pub fn new(
+        store: Store,
+        pusher: Pusher,
+        search: SearchIndex,
+        config: ServeConfig,
+    ) -> Result<Self, tera::Error> {
         Ok(Self {
             pusher,
+            search,
             store,
             templates: Arc::new(templates()?),
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
@@ -108,6 +118,7 @@ fn templates_in(lang: lang::Lang) -> Result<Tera, tera::Error> {
         ),
         ("meetings.html", include_str!("templates/meetings.html")),
         ("proposals.html", include_str!("templates/proposals.html")),
+        ("search.html", include_str!("templates/search.html")),
         (
             "accountability.html",
             include_str!("templates/accountability.html"),
@@ -168,6 +179,7 @@ pub fn app(state: AppState) -> Router {
         .merge(push::router())
         .merge(feeds::router())
         .merge(feeds::catalog_router())
+        .merge(search::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -466,10 +466,10 @@ async fn withdraw(
         ));
     }
     let record = known(&state, record_id(&id)?).await?;
-    let store = state.store.clone();
+    let pusher = state.pusher.clone();
     let root: NamedNode = record.root.clone();
     let outcome =
-        tokio::task::spawn_blocking(move || store.withdraw(&holder, root.as_ref(), &reason))
+        tokio::task::spawn_blocking(move || pusher.withdraw(&holder, root.as_ref(), &reason))
             .await
             .map_err(|error| ApiError::Internal(error.into()))??;
     Ok(Json(json!({

@@ -1,0 +1,336 @@
+//! What one search document holds, and how the rows of `queries/search-documents.rq` become
+//! documents: one per searchable resource, its kind decided by its classes.
+
+use std::collections::BTreeMap;
+
+use oxigraph::model::Term;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::model::GraphNames;
+use crate::store::Rows;
+
+const PARTICIPATIE: &str = "https://agora.vlaanderen.be/ns/participatie#";
+const BESLUIT: &str = "http://data.vlaanderen.be/ns/besluit#";
+const STUK: &str = "https://data.vlaanderen.be/ns/dossier#Stuk";
+
+/// The kinds of searchable resources, the values of the type filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Kind {
+    /// `participatie:Consultatie`.
+    Consultation,
+    /// `participatie:Consultatieverslag`.
+    Report,
+    /// `participatie:Burgervoorstel`.
+    Proposal,
+    /// `besluit:Vergaderactiviteit`.
+    Meeting,
+    /// `besluit:Agendapunt` (an agenda item, where its decision is shown).
+    AgendaItem,
+    /// A `dossier:Stuk` with `nie:htmlContent`: a news item ("beslissing in kort bestek").
+    NewsItem,
+    /// Any other `dossier:Stuk` with a title.
+    Document,
+}
+
+impl Kind {
+    /// Every kind, in the order a filter lists them.
+    pub const ALL: [Kind; 7] = [
+        Kind::Consultation,
+        Kind::Report,
+        Kind::Proposal,
+        Kind::Meeting,
+        Kind::AgendaItem,
+        Kind::NewsItem,
+        Kind::Document,
+    ];
+
+    /// The kind's code in URLs and in the index (`soort=nieuwsbericht`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Consultation => "consultatie",
+            Kind::Report => "consultatieverslag",
+            Kind::Proposal => "burgervoorstel",
+            Kind::Meeting => "vergadering",
+            Kind::AgendaItem => "agendapunt",
+            Kind::NewsItem => "nieuwsbericht",
+            Kind::Document => "document",
+        }
+    }
+
+    /// The kind's name in Dutch, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Consultation => "Consultatie",
+            Kind::Report => "Consultatieverslag",
+            Kind::Proposal => "Burgervoorstel",
+            Kind::Meeting => "Vergadering",
+            Kind::AgendaItem => "Agendapunt",
+            Kind::NewsItem => "Nieuwsbericht",
+            Kind::Document => "Document",
+        }
+    }
+
+    /// The kind with this code.
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+}
+
+/// One searchable resource as the index stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchDocument {
+    /// The resource's IRI.
+    pub iri: String,
+    /// The record it belongs to (documents are replaced record by record).
+    pub record: Uuid,
+    /// What it is.
+    pub kind: Kind,
+    /// Its Dutch title (or its title without a language).
+    pub title_nl: String,
+    /// Its English title, if any.
+    pub title_en: String,
+    /// Its Dutch text: description, news text without markup, a report's answers.
+    pub text_nl: String,
+    /// Its English text, if any (searched, not shown).
+    pub text_en: String,
+    /// Its date (opening, submission, issue, meeting start or creation), as written.
+    pub date: Option<String>,
+}
+
+/// The date fields of the query, most telling first.
+const DATE_FIELDS: [&str; 5] = ["opens", "submitted", "start", "issued", "created"];
+
+#[derive(Default)]
+struct Collected {
+    record: Option<Uuid>,
+    classes: Vec<String>,
+    titles_nl: Vec<String>,
+    titles_en: Vec<String>,
+    texts_nl: Vec<String>,
+    texts_en: Vec<String>,
+    has_html: bool,
+    dates: BTreeMap<usize, String>,
+}
+
+/// Folds the rows of `search-documents.rq` into one document per resource; resources that are
+/// neither titled nor described are left out.
+pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
+    let mut resources: BTreeMap<String, Collected> = BTreeMap::new();
+    for row in rows.iter() {
+        let (Some(resource), Some(field), Some(Term::Literal(value))) =
+            (row.str("found"), row.str("field"), row.get("value"))
+        else {
+            continue;
+        };
+        let collected = resources.entry(resource.to_owned()).or_default();
+        if collected.record.is_none() {
+            collected.record = row
+                .str("graph")
+                .and_then(|graph| names.record_id_of_graph(graph));
+        }
+        if let Some(class) = row.str("class") {
+            if !collected.classes.iter().any(|known| known == class) {
+                collected.classes.push(class.to_owned());
+            }
+        }
+        let english = value.language().is_some_and(|tag| tag.starts_with("en"));
+        let text = value.value();
+        let push = |list: &mut Vec<String>, text: String| {
+            if !text.trim().is_empty() && !list.contains(&text) {
+                list.push(text);
+            }
+        };
+        match field {
+            "title" if english => push(&mut collected.titles_en, text.to_owned()),
+            "title" => push(&mut collected.titles_nl, text.to_owned()),
+            "text" if english => push(&mut collected.texts_en, text.to_owned()),
+            "text" => push(&mut collected.texts_nl, text.to_owned()),
+            "html" => {
+                collected.has_html = true;
+                let list = if english {
+                    &mut collected.texts_en
+                } else {
+                    &mut collected.texts_nl
+                };
+                push(list, strip_html(text));
+            }
+            date => {
+                if let Some(rank) = DATE_FIELDS.iter().position(|name| *name == date) {
+                    collected
+                        .dates
+                        .entry(rank)
+                        .or_insert_with(|| text.to_owned());
+                }
+            }
+        }
+    }
+    resources
+        .into_iter()
+        .filter_map(|(iri, collected)| {
+            let kind = kind_of(&collected)?;
+            let record = collected.record?;
+            let mut title_nl = collected.titles_nl.join(" / ");
+            let title_en = collected.titles_en.join(" / ");
+            if title_nl.is_empty() {
+                title_nl.clone_from(&title_en);
+            }
+            if title_nl.is_empty() && collected.texts_nl.is_empty() {
+                return None;
+            }
+            Some(SearchDocument {
+                iri,
+                record,
+                kind,
+                title_nl,
+                title_en,
+                text_nl: collected.texts_nl.join("\n"),
+                text_en: collected.texts_en.join("\n"),
+                date: collected.dates.into_values().next(),
+            })
+        })
+        .collect()
+}
+
+fn kind_of(collected: &Collected) -> Option<Kind> {
+    let has = |iri: &str| collected.classes.iter().any(|class| class == iri);
+    let participatie = |local: &str| has(&format!("{PARTICIPATIE}{local}"));
+    let besluit = |local: &str| has(&format!("{BESLUIT}{local}"));
+    if participatie("Consultatie") {
+        Some(Kind::Consultation)
+    } else if participatie("Consultatieverslag") {
+        Some(Kind::Report)
+    } else if participatie("Burgervoorstel") {
+        Some(Kind::Proposal)
+    } else if besluit("Vergaderactiviteit") {
+        Some(Kind::Meeting)
+    } else if besluit("Agendapunt") {
+        Some(Kind::AgendaItem)
+    } else if has(STUK) && collected.has_html {
+        Some(Kind::NewsItem)
+    } else if has(STUK) && !(collected.titles_nl.is_empty() && collected.titles_en.is_empty()) {
+        Some(Kind::Document)
+    } else {
+        None
+    }
+}
+
+/// The text of an HTML fragment: tags dropped (a space where a tag was, so words stay apart),
+/// the content of `script` and `style` dropped, the common character references decoded, runs of
+/// white space collapsed. Good enough to index and quote a news item; not an HTML parser.
+pub fn strip_html(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        text.push_str(&decode_entities(&rest[..start]));
+        let after = &rest[start..];
+        let Some(end) = after.find('>') else {
+            // A lone '<' is text.
+            text.push_str(&decode_entities(after));
+            rest = "";
+            break;
+        };
+        let tag = after[1..end].trim_start_matches('/').to_ascii_lowercase();
+        let name: String = tag
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        rest = &after[end + 1..];
+        if (name == "script" || name == "style") && !after[1..].starts_with('/') {
+            let closing = format!("</{name}");
+            rest = match rest.to_ascii_lowercase().find(&closing) {
+                Some(position) => &rest[position..],
+                None => "",
+            };
+        }
+        text.push(' ');
+    }
+    text.push_str(&decode_entities(rest));
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_owned();
+    }
+    let mut decoded = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        decoded.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let entity = after[1..]
+            .find(';')
+            .filter(|end| *end <= 10)
+            .map(|end| &after[1..=end]);
+        let character = entity.and_then(|entity| match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            numeric => {
+                let number = numeric.strip_prefix('#')?;
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => number.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (entity, character) {
+            (Some(entity), Some(character)) => {
+                decoded.push(character);
+                rest = &after[entity.len() + 2..];
+            }
+            _ => {
+                decoded.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_dropped_and_words_stay_apart() {
+        assert_eq!(
+            strip_html("<p>De Vlaamse Regering</p><p>stelt het <a href=\"x\">plan</a> vast.</p>"),
+            "De Vlaamse Regering stelt het plan vast."
+        );
+    }
+
+    #[test]
+    fn scripts_and_styles_are_dropped_with_their_content() {
+        assert_eq!(
+            strip_html("a<script>alert('x<y')</script>b<STYLE>p{}</STYLE>c"),
+            "a b c"
+        );
+    }
+
+    #[test]
+    fn character_references_are_decoded() {
+        assert_eq!(
+            strip_html("co&#246;peratie &amp; &lt;b&gt; &#x20AC;5&nbsp;x &bogus; &"),
+            "coöperatie & <b> €5 x &bogus; &"
+        );
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_is_text() {
+        assert_eq!(strip_html("3 < 4"), "3 < 4");
+    }
+
+    #[test]
+    fn kinds_round_trip_through_their_codes() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(Kind::from_code("iets"), None);
+    }
+}

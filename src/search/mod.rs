@@ -1,0 +1,532 @@
+//! Full-text search: a tantivy index of the published titles, descriptions and news texts, in
+//! Dutch, ranked by BM25 and filterable by kind. No HTTP, and no Oxigraph: what to index comes
+//! from the store through `queries/search-documents.rq` (`Store::select_with`).
+//!
+//! The index is **derived data**. It holds one document per searchable resource (consultation,
+//! consultation report, citizens' proposal, meeting, agenda item, news item, titled document),
+//! tagged with its record's id, and it is kept in step with the store record by record:
+//! [`SearchIndex::refresh_records`] re-reads what the store publishes for those records, deletes
+//! their old documents and adds the new ones in one commit. The callers (push, withdrawal, embargo
+//! release, `agora load`) call it after the store's write has committed, never inside it, so a
+//! failed index update cannot fail or undo a write: it is logged and the index marked stale.
+//!
+//! Every commit carries a payload: the index format and the store's [`ChangeMarker`] that the
+//! index reflects. At startup [`SearchIndex::ensure_current`] compares that marker with the
+//! store's and rebuilds the index from the store when they differ (or when the index is missing,
+//! unreadable or of an older format), so a crash between a write and its index update, a failed
+//! update or an offline load is repaired by the next start.
+
+mod analyser;
+mod documents;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use oxigraph::model::{Literal, NamedNode, Term};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use uuid::Uuid;
+
+pub use analyser::{analyser, terms};
+pub use documents::{strip_html, Kind, SearchDocument};
+
+use crate::store::{ChangeMarker, QueryError, Store, StoreError};
+
+/// The query that lists what the index holds.
+const DOCUMENTS_QUERY: &str = include_str!("../../queries/search-documents.rq");
+
+/// The version of the index's layout (schema, analysers, what is indexed). Raise it when any of
+/// them changes: an index of another format is rebuilt at the next start.
+const FORMAT: u32 = 1;
+
+/// Memory the writer may use before it flushes a segment. Tantivy's floor is 15 MB per thread;
+/// 50 MB keeps a full rebuild of a million-triple store in a few segments.
+const WRITER_MEMORY: usize = 50_000_000;
+
+/// The most hits one search returns, and how deep paging may go: bounds the work of a request.
+pub const MAX_LIMIT: usize = 100;
+/// See [`MAX_LIMIT`].
+pub const MAX_OFFSET: usize = 10_000;
+
+/// The length of a snippet, in characters.
+const SNIPPET_CHARS: usize = 220;
+
+/// What went wrong in the search index.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SearchError {
+    /// Tantivy failed (disk, corrupt files, a writer lock held by another process).
+    #[error("the search index failed: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The index folder could not be opened or created.
+    #[error("the search index folder {path} cannot be opened: {message}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The documents query failed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// The writer's lock was poisoned by a panic during an earlier update.
+    #[error("the search index writer is poisoned by an earlier panic; restart Agora")]
+    Poisoned,
+}
+
+/// A search.
+#[derive(Debug, Clone)]
+pub struct SearchRequest<'a> {
+    /// What the user typed. Words are combined with AND; quotes make a phrase, `-word` excludes.
+    pub text: &'a str,
+    /// Only this kind, if given.
+    pub kind: Option<Kind>,
+    /// How many of the best hits to skip (paging), at most [`MAX_OFFSET`].
+    pub offset: usize,
+    /// How many hits to return, at most [`MAX_LIMIT`].
+    pub limit: usize,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchResults {
+    /// How many documents match (of the requested kind).
+    pub total: usize,
+    /// How many documents of each kind match, whatever the kind filter (for the filter's labels).
+    pub per_kind: Vec<(Kind, usize)>,
+    /// The requested page of hits, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// One matching resource.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// The resource's IRI.
+    pub iri: String,
+    /// What it is.
+    pub kind: Kind,
+    /// Its Dutch title.
+    pub title_nl: String,
+    /// Its English title (empty if none).
+    pub title_en: String,
+    /// Its date as written in the data, if any.
+    pub date: Option<String>,
+    /// The BM25 score.
+    pub score: f32,
+    /// A passage of its text around the matches.
+    pub snippet: Snippet,
+}
+
+/// A passage of text with the byte ranges that matched the query. Plain text: whoever shows it
+/// escapes it (the web layer escapes the text and marks the ranges).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippet {
+    /// The passage.
+    pub text: String,
+    /// Byte ranges of `text` that matched, in order, not overlapping.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy)]
+pub struct RebuildReport {
+    /// Documents in the new index.
+    pub documents: usize,
+    /// How long it took.
+    pub elapsed: Duration,
+}
+
+/// The search index: a cheap, cloneable handle, `Send + Sync`.
+#[derive(Clone)]
+pub struct SearchIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    index: Index,
+    reader: IndexReader,
+    /// Updates are serialised: each re-reads the store under this lock, so the last update of a
+    /// record always reflects the store's latest state, whatever order writers finish in.
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    fields: Fields,
+    stale: AtomicBool,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    iri: Field,
+    record: Field,
+    kind: Field,
+    title_nl: Field,
+    title_en: Field,
+    text_nl: Field,
+    text_en: Field,
+    date: Field,
+}
+
+/// What a commit records about the index.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Payload {
+    format: u32,
+    marker: ChangeMarker,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = |analyser: &str, stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analyser)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let fields = Fields {
+        iri: builder.add_text_field("iri", STRING | STORED),
+        record: builder.add_text_field("record", STRING),
+        kind: builder.add_text_field("kind", STRING | STORED),
+        title_nl: builder.add_text_field("title_nl", text(analyser::DUTCH, true)),
+        title_en: builder.add_text_field("title_en", text(analyser::ENGLISH, true)),
+        text_nl: builder.add_text_field("text", text(analyser::DUTCH, true)),
+        text_en: builder.add_text_field("text_en", text(analyser::ENGLISH, false)),
+        date: builder.add_text_field("date", STORED),
+    };
+    (builder.build(), fields)
+}
+
+impl SearchIndex {
+    /// Opens the index in `folder` (created if missing). An index that cannot be read with
+    /// today's schema is deleted and created empty; [`SearchIndex::ensure_current`] then fills it.
+    pub fn open(folder: &Path) -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        let folder_error = |error: &dyn std::fmt::Display| SearchError::Folder {
+            path: folder.to_owned(),
+            message: error.to_string(),
+        };
+        std::fs::create_dir_all(folder).map_err(|error| folder_error(&error))?;
+        let open = || -> Result<Index, tantivy::TantivyError> {
+            let directory = MmapDirectory::open(folder)
+                .map_err(|error| tantivy::TantivyError::InternalError(error.to_string()))?;
+            Index::open_or_create(directory, schema.clone())
+        };
+        let index = match open() {
+            Ok(index) => index,
+            Err(error) => {
+                tracing::warn!(
+                    folder = %folder.display(),
+                    error = %error,
+                    "the search index cannot be opened; it is created anew and rebuilt"
+                );
+                std::fs::remove_dir_all(folder).map_err(|error| folder_error(&error))?;
+                std::fs::create_dir_all(folder).map_err(|error| folder_error(&error))?;
+                open()?
+            }
+        };
+        Self::from_index(index, fields)
+    }
+
+    /// A fresh, empty index in memory (for `--memory` and tests).
+    pub fn in_memory() -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        Self::from_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<Self, SearchError> {
+        analyser::register(index.tokenizers());
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                index,
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+                stale: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    /// How many documents the index holds.
+    pub fn document_count(&self) -> u64 {
+        self.inner.reader.searcher().num_docs()
+    }
+
+    /// Whether an update failed since the last rebuild: the index may miss changes.
+    pub fn is_stale(&self) -> bool {
+        self.inner.stale.load(Ordering::Relaxed)
+    }
+
+    /// Whether the index reflects the store as it is now (same format, same change marker).
+    pub fn is_current(&self, store: &Store) -> Result<bool, SearchError> {
+        let payload = self
+            .inner
+            .index
+            .load_metas()?
+            .payload
+            .and_then(|text| serde_json::from_str::<Payload>(&text).ok());
+        Ok(payload
+            == Some(Payload {
+                format: FORMAT,
+                marker: store.change_marker()?,
+            }))
+    }
+
+    /// Rebuilds the index from the store unless it is current; says what a rebuild did.
+    pub fn ensure_current(&self, store: &Store) -> Result<Option<RebuildReport>, SearchError> {
+        if self.is_current(store)? && !self.is_stale() {
+            return Ok(None);
+        }
+        self.rebuild(store).map(Some)
+    }
+
+    /// Replaces every document with what the store publishes now.
+    pub fn rebuild(&self, store: &Store) -> Result<RebuildReport, SearchError> {
+        let started = Instant::now();
+        let mut writer = self.lock_writer()?;
+        // Read the marker before the data: a write that lands in between moves the store past
+        // the marker, so the index never claims to reflect more than it does.
+        let marker = store.change_marker()?;
+        let documents = read_documents(store, None)?;
+        writer.delete_all_documents()?;
+        for document in &documents {
+            writer.add_document(self.tantivy_document(document))?;
+        }
+        self.commit(&mut writer, marker)?;
+        self.inner.stale.store(false, Ordering::Relaxed);
+        Ok(RebuildReport {
+            documents: documents.len(),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Replaces the documents of the records `ids` with what the store publishes for them now
+    /// (nothing, for a withdrawn record); returns how many documents they have now.
+    pub fn refresh_records(&self, store: &Store, ids: &[Uuid]) -> Result<usize, SearchError> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut writer = self.lock_writer()?;
+        let marker = store.change_marker()?;
+        let mut added = 0;
+        for id in ids {
+            let documents = read_documents(store, Some(*id))?;
+            writer.delete_term(tantivy::Term::from_field_text(
+                self.inner.fields.record,
+                &id.to_string(),
+            ));
+            for document in &documents {
+                writer.add_document(self.tantivy_document(document))?;
+            }
+            added += documents.len();
+        }
+        self.commit(&mut writer, marker)?;
+        Ok(added)
+    }
+
+    /// [`SearchIndex::refresh_records`] for callers whose own work has already succeeded (a
+    /// write, a release): a failure is logged and marks the index stale, to be rebuilt by the
+    /// periodic check or the next start, and is not passed on.
+    pub fn refresh_or_mark_stale(&self, store: &Store, ids: &[Uuid]) {
+        if let Err(error) = self.refresh_records(store, ids) {
+            self.inner.stale.store(true, Ordering::Relaxed);
+            tracing::error!(
+                error = %error,
+                records = ids.len(),
+                "updating the search index failed; it is marked stale and will be rebuilt"
+            );
+        }
+    }
+
+    /// Marks the index stale (for callers that could not even try an update).
+    pub fn mark_stale(&self) {
+        self.inner.stale.store(true, Ordering::Relaxed);
+    }
+
+    /// Runs a search: BM25 over titles (weighted up) and texts, words combined with AND.
+    pub fn search(&self, request: &SearchRequest<'_>) -> Result<SearchResults, SearchError> {
+        let text = request.text.trim();
+        if text.is_empty() {
+            return Ok(SearchResults::default());
+        }
+        let fields = self.inner.fields;
+        let mut parser = QueryParser::for_index(
+            &self.inner.index,
+            vec![
+                fields.title_nl,
+                fields.title_en,
+                fields.text_nl,
+                fields.text_en,
+            ],
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(fields.title_nl, 3.0);
+        parser.set_field_boost(fields.title_en, 2.0);
+        parser.set_field_boost(fields.text_en, 0.7);
+        // Lenient: what people type is not query syntax; a stray quote or colon is ignored
+        // instead of refused.
+        let (matching, _errors) = parser.parse_query_lenient(text);
+        let searcher = self.inner.reader.searcher();
+        let of_kind = |kind: Kind| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, matching.box_clone()),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        tantivy::Term::from_field_text(fields.kind, kind.code()),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]))
+        };
+        let mut per_kind = Vec::new();
+        for kind in Kind::ALL {
+            let count = searcher.search(&*of_kind(kind), &Count)?;
+            if count > 0 {
+                per_kind.push((kind, count));
+            }
+        }
+        let query = match request.kind {
+            Some(kind) => of_kind(kind),
+            None => matching.box_clone(),
+        };
+        let limit = request.limit.clamp(1, MAX_LIMIT);
+        let offset = request.offset.min(MAX_OFFSET);
+        let (top, total) = searcher.search(
+            &*query,
+            &(TopDocs::with_limit(limit).and_offset(offset), Count),
+        )?;
+        let mut snippets = SnippetGenerator::create(&searcher, &*query, fields.text_nl)?;
+        snippets.set_max_num_chars(SNIPPET_CHARS);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| {
+                document
+                    .get_first(field)
+                    .and_then(|value| value.as_str().map(str::to_owned))
+            };
+            let Some(kind) = text(fields.kind).as_deref().and_then(Kind::from_code) else {
+                continue;
+            };
+            let found = snippets.snippet_from_doc(&document);
+            let snippet = if found.highlighted().is_empty() {
+                Snippet {
+                    text: opening(&text(fields.text_nl).unwrap_or_default(), SNIPPET_CHARS),
+                    highlights: Vec::new(),
+                }
+            } else {
+                Snippet {
+                    text: found.fragment().to_owned(),
+                    highlights: found.highlighted().to_vec(),
+                }
+            };
+            hits.push(Hit {
+                iri: text(fields.iri).unwrap_or_default(),
+                kind,
+                title_nl: text(fields.title_nl).unwrap_or_default(),
+                title_en: text(fields.title_en).unwrap_or_default(),
+                date: text(fields.date),
+                score,
+                snippet,
+            });
+        }
+        Ok(SearchResults {
+            total,
+            per_kind,
+            hits,
+        })
+    }
+
+    fn lock_writer(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>>, SearchError> {
+        self.inner.writer.lock().map_err(|_| SearchError::Poisoned)
+    }
+
+    fn commit(
+        &self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        marker: ChangeMarker,
+    ) -> Result<(), SearchError> {
+        let payload = serde_json::to_string(&Payload {
+            format: FORMAT,
+            marker,
+        })
+        .map_err(|error| tantivy::TantivyError::InternalError(error.to_string()))?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        // Reload now, so that a search that starts after this update returns sees it.
+        self.inner.reader.reload()?;
+        Ok(())
+    }
+
+    fn tantivy_document(&self, document: &SearchDocument) -> TantivyDocument {
+        let fields = self.inner.fields;
+        let mut indexed = TantivyDocument::default();
+        indexed.add_text(fields.iri, &document.iri);
+        indexed.add_text(fields.record, document.record.to_string());
+        indexed.add_text(fields.kind, document.kind.code());
+        indexed.add_text(fields.title_nl, &document.title_nl);
+        if !document.title_en.is_empty() {
+            indexed.add_text(fields.title_en, &document.title_en);
+        }
+        if !document.text_nl.is_empty() {
+            indexed.add_text(fields.text_nl, &document.text_nl);
+        }
+        if !document.text_en.is_empty() {
+            indexed.add_text(fields.text_en, &document.text_en);
+        }
+        if let Some(date) = &document.date {
+            indexed.add_text(fields.date, date);
+        }
+        indexed
+    }
+}
+
+/// The documents of one record (`Some(id)`) or of every record, as the store publishes them.
+fn read_documents(store: &Store, record: Option<Uuid>) -> Result<Vec<SearchDocument>, SearchError> {
+    let names = store.graph_names();
+    let mut parameters: Vec<(&str, Term)> = vec![(
+        "prefix",
+        Literal::new_simple_literal(names.record_prefix()).into(),
+    )];
+    if let Some(id) = record {
+        let graph: NamedNode = names.record_graph_of(id);
+        parameters.push(("graph", graph.into()));
+    }
+    let rows = store.select_with(DOCUMENTS_QUERY, &parameters, Default::default())?;
+    Ok(documents::from_rows(&rows, names))
+}
+
+/// The first words of `text`, at most about `max_chars` characters, cut at a word boundary.
+fn opening(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let kept = cut.rsplit_once(' ').map_or(cut.as_str(), |(kept, _)| kept);
+    format!("{kept} …")
+}
+
+#[cfg(test)]
+mod tests;

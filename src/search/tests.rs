@@ -1,0 +1,318 @@
+//! Unit tests of the search index over an in-memory store: what is indexed, ranking and the
+//! kind filter, snippets, and keeping in step with writes, withdrawals and embargoes.
+
+use oxigraph::io::RdfFormat;
+use oxigraph::model::NamedNode;
+
+use super::*;
+use crate::ingest::parse_records;
+use crate::model::{BaseIri, GraphNames, Record};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const HOLDER: &str = "tester";
+
+const PREFIXES: &str = "\
+@prefix besluit: <http://data.vlaanderen.be/ns/besluit#> .
+@prefix dossier: <https://data.vlaanderen.be/ns/dossier#> .
+@prefix participatie: <https://agora.vlaanderen.be/ns/participatie#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix nie: <http://www.semanticdesktop.org/ontologies/2007/01/19/nie#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+";
+
+fn store() -> Store {
+    Store::in_memory(&BaseIri::parse("https://agora.test").expect("valid base")).expect("store")
+}
+
+fn record(turtle: &str) -> Record {
+    parse_records(
+        format!("{PREFIXES}{turtle}").as_bytes(),
+        RdfFormat::Turtle,
+        "test",
+    )
+    .expect("test record parses")
+    .remove(0)
+}
+
+fn consultation(iri: &str, title: &str, description: &str) -> Record {
+    record(&format!(
+        "<{iri}> a participatie:Consultatie ; dct:title \"{title}\"@nl , \"A consultation\"@en ;
+           dct:description \"{description}\"@nl ;
+           participatie:openingstijd \"2026-03-02T09:00:00+01:00\"^^xsd:dateTime ."
+    ))
+}
+
+fn meeting_with_news(news_html: &str) -> Record {
+    record(&format!(
+        "<http://e/meeting> a besluit:Vergaderactiviteit ; dct:title \"Ministerraad van 9 oktober 2026\"@nl ;
+           besluit:geplandeStart \"2026-10-09T10:00:00+02:00\"^^xsd:dateTime .
+         <http://e/item-old> a besluit:Agendapunt ; dct:title \"Fietspaden: oude versie\"@nl .
+         <http://e/item> a besluit:Agendapunt ; dct:title \"Fietspaden in Vlaanderen\"@nl ;
+           prov:wasRevisionOf <http://e/item-old> .
+         <http://e/news> a dossier:Stuk ; prov:wasDerivedFrom <http://e/item> ;
+           dct:title \"Regering keurt beslissingen over fietspaden goed\"@nl ;
+           nie:htmlContent \"\"\"{news_html}\"\"\" ;
+           dct:issued \"2026-10-09T14:30:00+02:00\"^^xsd:dateTime ."
+    ))
+}
+
+fn search(index: &SearchIndex, text: &str, kind: Option<Kind>) -> SearchResults {
+    index
+        .search(&SearchRequest {
+            text,
+            kind,
+            offset: 0,
+            limit: 20,
+        })
+        .expect("search runs")
+}
+
+fn iris(results: &SearchResults) -> Vec<&str> {
+    results.hits.iter().map(|hit| hit.iri.as_str()).collect()
+}
+
+fn id(iri: &str) -> Uuid {
+    GraphNames::record_id(NamedNode::new(iri).expect("an IRI").as_ref())
+}
+
+#[test]
+fn search_index_is_send_sync_clone() {
+    fn check<T: Send + Sync + Clone>() {}
+    check::<SearchIndex>();
+}
+
+#[test]
+fn documents_follow_the_published_records() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    store.put_records(
+        HOLDER,
+        &[
+            consultation(
+                "http://e/c1",
+                "Groenboek klimaatplan",
+                "Uw mening over de coöperatie van energiebedrijven.",
+            ),
+            meeting_with_news(
+                "<p>De regering <b>beslist</b> over nieuwe fietspaden.</p><p>Meer &amp; veiliger.</p>",
+            ),
+        ],
+    )?;
+    assert!(!index.is_current(&store)?);
+    let report = index.rebuild(&store)?;
+    // consultation, meeting, current agenda item, news item (the superseded item is left out)
+    assert_eq!(report.documents, 4);
+    assert!(index.is_current(&store)?);
+
+    // stemming: "beslissing" finds "beslissingen" in a title and "beslist"-free text alike
+    let found = search(&index, "beslissing", None);
+    assert_eq!(iris(&found), vec!["http://e/news"]);
+    // folding: "cooperatie" finds "coöperatie"
+    assert_eq!(
+        iris(&search(&index, "cooperatie", None)),
+        vec!["http://e/c1"]
+    );
+    // the news text is indexed without its markup, and the old agenda item is gone
+    let bike = search(&index, "fietspaden", None);
+    assert!(bike.hits.iter().all(|hit| hit.iri != "http://e/item-old"));
+    assert_eq!(bike.total, 2, "{:?}", iris(&bike));
+    assert!(
+        search(&index, "p", None).hits.is_empty(),
+        "tags are not text"
+    );
+
+    // the kind filter
+    let news = search(&index, "fietspaden", Some(Kind::NewsItem));
+    assert_eq!(iris(&news), vec!["http://e/news"]);
+    assert_eq!(news.total, 1);
+    assert!(news.per_kind.contains(&(Kind::AgendaItem, 1)));
+    assert_eq!(
+        news.hits[0].date.as_deref(),
+        Some("2026-10-09T14:30:00+02:00")
+    );
+    Ok(())
+}
+
+#[test]
+fn titles_rank_above_texts() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    store.put_records(
+        HOLDER,
+        &[consultation(
+            "http://e/text",
+            "Inspraak over scholen",
+            "Ook het woonbeleid komt aan bod, naast veel andere onderwerpen die de scholen raken.",
+        )],
+    )?;
+    store.put_records(
+        HOLDER,
+        &[consultation(
+            "http://e/title",
+            "Woonbeleid 2035",
+            "Hoe wonen we betaalbaar?",
+        )],
+    )?;
+    index.rebuild(&store)?;
+    assert_eq!(
+        iris(&search(&index, "woonbeleid", None)),
+        vec!["http://e/title", "http://e/text"]
+    );
+    // words combine with AND
+    assert_eq!(
+        iris(&search(&index, "woonbeleid scholen", None)),
+        vec!["http://e/text"]
+    );
+    Ok(())
+}
+
+#[test]
+fn snippets_mark_the_matches_in_plain_text() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    store.put_records(
+        HOLDER,
+        &[meeting_with_news(
+            "<p>Er komen 300 miljoen euro voor <script>x</script>fietspaden &lt;b&gt;.</p>",
+        )],
+    )?;
+    index.rebuild(&store)?;
+    let found = search(&index, "miljoen", Some(Kind::NewsItem));
+    let snippet = &found.hits[0].snippet;
+    // Plain text: the entity is decoded (escaping is the page's job), the script is gone; a
+    // fragment ends at its last word.
+    assert_eq!(snippet.text, "Er komen 300 miljoen euro voor fietspaden <b");
+    let marked: Vec<&str> = snippet
+        .highlights
+        .iter()
+        .map(|range| &snippet.text[range.clone()])
+        .collect();
+    assert_eq!(marked, vec!["miljoen"]);
+    Ok(())
+}
+
+#[test]
+fn refresh_follows_writes_withdrawals_and_embargoes() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    index.rebuild(&store)?;
+    store.put_records(
+        HOLDER,
+        &[consultation("http://e/c", "Speelstraten", "Zomer")],
+    )?;
+    assert!(!index.is_current(&store)?);
+    index.refresh_records(&store, &[id("http://e/c")])?;
+    assert!(index.is_current(&store)?);
+    assert_eq!(
+        iris(&search(&index, "speelstraat", None)),
+        vec!["http://e/c"]
+    );
+
+    // a new version replaces the old document
+    store.put_records(
+        HOLDER,
+        &[consultation("http://e/c", "Schoolstraten", "Zomer")],
+    )?;
+    index.refresh_records(&store, &[id("http://e/c")])?;
+    assert!(search(&index, "speelstraat", None).hits.is_empty());
+    assert_eq!(search(&index, "schoolstraten", None).total, 1);
+    assert_eq!(index.document_count(), 1);
+
+    // a withdrawal removes it
+    let root = NamedNode::new("http://e/c")?;
+    store.withdraw(HOLDER, root.as_ref(), "test")?;
+    index.refresh_records(&store, &[id("http://e/c")])?;
+    assert_eq!(search(&index, "schoolstraten", None).total, 0);
+    assert_eq!(index.document_count(), 0);
+
+    // an embargoed record stays out until released
+    store.put_records(
+        HOLDER,
+        &[record(
+            "<http://e/later> a participatie:Consultatie ; dct:title \"Geheim plan\"@nl ;
+               dct:available \"2999-01-01T00:00:00+01:00\"^^xsd:dateTime .",
+        )],
+    )?;
+    index.refresh_records(&store, &[id("http://e/later")])?;
+    assert_eq!(search(&index, "geheim", None).total, 0);
+    index.rebuild(&store)?;
+    assert_eq!(search(&index, "geheim", None).total, 0);
+    Ok(())
+}
+
+#[test]
+fn a_store_changed_behind_the_index_is_rebuilt() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    assert!(
+        index.ensure_current(&store)?.is_some(),
+        "a new index is built"
+    );
+    assert!(
+        index.ensure_current(&store)?.is_none(),
+        "then it is current"
+    );
+    store.put_records(HOLDER, &[consultation("http://e/c", "Groendaken", "Daken")])?;
+    let report = index.ensure_current(&store)?;
+    assert_eq!(report.map(|report| report.documents), Some(1));
+    assert_eq!(search(&index, "groendak", None).total, 1);
+    index.mark_stale();
+    assert!(
+        index.ensure_current(&store)?.is_some(),
+        "a stale index is rebuilt"
+    );
+    assert!(!index.is_stale());
+    Ok(())
+}
+
+#[test]
+fn an_index_on_disk_survives_a_reopen_and_a_broken_one_is_replaced() -> TestResult {
+    let folder = tempfile::tempdir()?;
+    let store = store();
+    store.put_records(HOLDER, &[consultation("http://e/c", "Groendaken", "Daken")])?;
+    {
+        let index = SearchIndex::open(folder.path())?;
+        index.ensure_current(&store)?;
+    }
+    let index = SearchIndex::open(folder.path())?;
+    assert!(index.is_current(&store)?);
+    assert_eq!(search(&index, "groendaken", None).total, 1);
+    drop(index);
+    std::fs::write(folder.path().join("meta.json"), "not json")?;
+    let index = SearchIndex::open(folder.path())?;
+    assert!(!index.is_current(&store)?);
+    index.ensure_current(&store)?;
+    assert_eq!(search(&index, "groendaken", None).total, 1);
+    Ok(())
+}
+
+#[test]
+fn odd_query_text_is_searched_not_refused() -> TestResult {
+    let index = SearchIndex::in_memory()?;
+    for text in [
+        "\"",
+        "title_nl:",
+        "a AND",
+        "(",
+        "*",
+        "-",
+        "   ",
+        "kind:x OR",
+    ] {
+        index.search(&SearchRequest {
+            text,
+            kind: None,
+            offset: 0,
+            limit: 10,
+        })?;
+    }
+    Ok(())
+}
+
+#[test]
+fn long_texts_open_at_a_word_boundary() {
+    assert_eq!(opening("een twee drie", 100), "een twee drie");
+    assert_eq!(opening("een twee drie", 9), "een twee …");
+}
