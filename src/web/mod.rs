@@ -105,6 +105,7 @@ fn templates_in(lang: lang::Lang) -> Result<Tera, tera::Error> {
         ("sparql.html", include_str!("templates/sparql.html")),
         ("error.html", include_str!("templates/error.html")),
         ("pager.html", include_str!("templates/pager.html")),
+        ("history.html", include_str!("templates/history.html")),
         ("record.html", include_str!("templates/record.html")),
         (
             "consultation.html",

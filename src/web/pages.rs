@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::vocab;
 use crate::sparql::GRAPH_OFFERS;
-use crate::store::{parse_query, QueryOptions, Rows, Store};
+use crate::store::{parse_query, QueryOptions, ResultFormat, Rows, Store};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
 use crate::web::i18n::text;
@@ -314,24 +314,7 @@ async fn rdf_description(
         }
         None => negotiate::choose_offer(accept, GRAPH_OFFERS)?,
     };
-    let query = parse_query(&format!("DESCRIBE <{}>", node.as_str()))
-        .map_err(|e| ApiError::Internal(e.into()))?;
-    let store = state.store.clone();
-    let deadline = Deadline::start(state.config.query_timeout);
-    let cancellation = deadline.token();
-    let bytes = tokio::task::spawn_blocking(move || {
-        store.evaluate(
-            query,
-            QueryOptions {
-                cancellation,
-                ..QueryOptions::default()
-            },
-            offer.format,
-            Vec::new(),
-        )
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
+    let bytes = describe(state, node, offer.format).await?;
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -395,9 +378,12 @@ async fn history(
     Ok(entries)
 }
 
-/// The resource's description as JSON-LD, made safe to embed in a `<script>` element (no `<`
-/// can close it).
-async fn embedded_json_ld(state: &AppState, node: &NamedNode) -> Result<String, ApiError> {
+/// The resource's description (`DESCRIBE`) in `format`, under the query time limit.
+async fn describe(
+    state: &AppState,
+    node: &NamedNode,
+    format: ResultFormat,
+) -> Result<Vec<u8>, ApiError> {
     let query = parse_query(&format!("DESCRIBE <{}>", node.as_str()))
         .map_err(|e| ApiError::Internal(e.into()))?;
     let store = state.store.clone();
@@ -410,13 +396,20 @@ async fn embedded_json_ld(state: &AppState, node: &NamedNode) -> Result<String, 
                 cancellation,
                 ..QueryOptions::default()
             },
-            GRAPH_OFFERS[2].format,
+            format,
             Vec::new(),
         )
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;
     drop(deadline);
+    Ok(bytes)
+}
+
+/// The resource's description as JSON-LD, made safe to embed in a `<script>` element (no `<`
+/// can close it).
+async fn embedded_json_ld(state: &AppState, node: &NamedNode) -> Result<String, ApiError> {
+    let bytes = describe(state, node, GRAPH_OFFERS[2].format).await?;
     Ok(String::from_utf8_lossy(&bytes)
         .replace('<', "\\u003c")
         .replace('>', "\\u003e"))
