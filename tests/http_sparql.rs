@@ -434,14 +434,12 @@ async fn the_query_page_escapes_what_it_shows_and_explains_errors() {
     app.stop().await;
 }
 
-/// While a heavy query runs, pages and other queries are still answered.
-#[tokio::test]
-async fn the_server_stays_responsive_while_a_heavy_query_runs() {
-    let mut config = test_config();
-    config.query_timeout = Duration::from_secs(3);
-    config.max_concurrent_queries = 2;
-    let app = spawn_app_with(config).await;
-    let heavy = app
+/// Sends a cross product of the demo data (far longer than any test's time limit) in the
+/// background; it ends with 503 at the time limit.
+fn start_heavy_query(
+    app: &crate::helpers::TestApp,
+) -> tokio::task::JoinHandle<reqwest::Result<reqwest::Response>> {
+    let request = app
         .client
         .get(format!("{}/sparql", app.address))
         .query(&[(
@@ -450,7 +448,17 @@ async fn the_server_stays_responsive_while_a_heavy_query_runs() {
         )])
         .header("accept", "application/sparql-results+json")
         .send();
-    let heavy = tokio::spawn(heavy);
+    tokio::spawn(request)
+}
+
+/// While a heavy query runs, pages and other queries are still answered.
+#[tokio::test]
+async fn the_server_stays_responsive_while_a_heavy_query_runs() {
+    let mut config = test_config();
+    config.query_timeout = Duration::from_secs(3);
+    config.max_concurrent_queries = 2;
+    let app = spawn_app_with(config).await;
+    let heavy = start_heavy_query(&app);
     // Give the heavy query time to start evaluating.
     tokio::time::sleep(Duration::from_millis(300)).await;
     for _ in 0..5 {
@@ -477,16 +485,7 @@ async fn queries_beyond_the_concurrency_bound_get_503_with_retry_after() {
     config.query_timeout = Duration::from_secs(3);
     config.max_concurrent_queries = 1;
     let app = spawn_app_with(config).await;
-    let heavy = app
-        .client
-        .get(format!("{}/sparql", app.address))
-        .query(&[(
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-        )])
-        .header("accept", "application/sparql-results+json")
-        .send();
-    let heavy = tokio::spawn(heavy);
+    let heavy = start_heavy_query(&app);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let refused = app
         .sparql_get(COUNT_MEETINGS, "application/sparql-results+json")

@@ -15,20 +15,7 @@ pub(super) struct Day(pub(super) i64);
 const MONTHS_NL: [&str; 12] = crate::model::DUTCH_MONTHS;
 
 /// English month names, for the English titles.
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+const MONTHS_EN: [&str; 12] = crate::model::ENGLISH_MONTHS;
 
 impl Day {
     /// The day of a civil date (`month` 1..=12, `day` 1..=31).

@@ -29,3 +29,19 @@ pub const DUTCH_MONTHS: [&str; 12] = [
     "november",
     "december",
 ];
+
+/// English month names, for dates and titles in English.
+pub const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];

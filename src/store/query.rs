@@ -9,7 +9,9 @@ use std::io::Write;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, Term};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolutionIter, SparqlEvaluator,
+};
 use spargebra::SparqlSyntaxError;
 
 use crate::model::vocab;
@@ -206,30 +208,8 @@ impl Store {
         match self.execute_public(query, options)? {
             QueryResults::Boolean(value) => Ok(Table::Boolean(value)),
             QueryResults::Solutions(solutions) => {
-                let variables: Vec<String> = solutions
-                    .variables()
-                    .iter()
-                    .map(|v| v.as_str().to_owned())
-                    .collect();
-                let mut rows = Vec::new();
-                let mut truncated = false;
-                for solution in solutions {
-                    if rows.len() == max_rows {
-                        truncated = true;
-                        break;
-                    }
-                    let solution = solution?;
-                    rows.push(
-                        variables
-                            .iter()
-                            .map(|v| solution.get(v.as_str()).cloned())
-                            .collect(),
-                    );
-                }
-                Ok(Table::Rows {
-                    rows: Rows { variables, rows },
-                    truncated,
-                })
+                let (rows, truncated) = collect_solutions(solutions, Some(max_rows))?;
+                Ok(Table::Rows { rows, truncated })
             }
             QueryResults::Graph(triples) => {
                 let variables = vec![
@@ -357,23 +337,34 @@ impl Store {
                 format: "rows".to_owned(),
             });
         };
-        let variables: Vec<String> = solutions
-            .variables()
-            .iter()
-            .map(|v| v.as_str().to_owned())
-            .collect();
-        let mut rows = Vec::new();
-        for solution in solutions {
-            let solution = solution?;
-            rows.push(
-                variables
-                    .iter()
-                    .map(|v| solution.get(v.as_str()).cloned())
-                    .collect(),
-            );
-        }
-        Ok(Rows { variables, rows })
+        Ok(collect_solutions(solutions, None)?.0)
     }
+}
+
+/// Collects the solutions as owned rows, at most `limit` of them; whether some were left out.
+fn collect_solutions(
+    solutions: QuerySolutionIter<'_>,
+    limit: Option<usize>,
+) -> Result<(Rows, bool), QueryError> {
+    let variables: Vec<String> = solutions
+        .variables()
+        .iter()
+        .map(|v| v.as_str().to_owned())
+        .collect();
+    let mut rows = Vec::new();
+    for solution in solutions {
+        if limit == Some(rows.len()) {
+            return Ok((Rows { variables, rows }, true));
+        }
+        let solution = solution?;
+        rows.push(
+            variables
+                .iter()
+                .map(|v| solution.get(v.as_str()).cloned())
+                .collect(),
+        );
+    }
+    Ok((Rows { variables, rows }, false))
 }
 
 /// The name of a query's form, for messages.

@@ -106,6 +106,7 @@ fn templates_in(lang: lang::Lang) -> Result<Tera, tera::Error> {
         ("error.html", include_str!("templates/error.html")),
         ("pager.html", include_str!("templates/pager.html")),
         ("history.html", include_str!("templates/history.html")),
+        ("alternates.html", include_str!("templates/alternates.html")),
         ("record.html", include_str!("templates/record.html")),
         (
             "consultation.html",

@@ -545,48 +545,24 @@ fn short_iri(iri: &str) -> String {
 /// `2 October 2026`; anything else unchanged.
 pub fn local_date(value: &str, lang: Lang) -> String {
     match lang {
-        Lang::Nl => dutch_date(value),
-        Lang::En => english_date(value),
-    }
-}
-
-const ENGLISH_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn english_date(value: &str) -> String {
-    let dutch = dutch_date(value);
-    match crate::model::DUTCH_MONTHS
-        .iter()
-        .position(|month| dutch.contains(&format!(" {month} ")))
-    {
-        Some(index) => dutch.replacen(crate::model::DUTCH_MONTHS[index], ENGLISH_MONTHS[index], 1),
-        None => dutch,
+        Lang::Nl => date_with(value, &crate::model::DUTCH_MONTHS),
+        Lang::En => date_with(value, &crate::model::ENGLISH_MONTHS),
     }
 }
 
 /// `2026-10-02T10:00:00+02:00` as `2 oktober 2026`; anything else unchanged.
 pub fn dutch_date(value: &str) -> String {
+    date_with(value, &crate::model::DUTCH_MONTHS)
+}
+
+fn date_with(value: &str, months: &[&str; 12]) -> String {
     let date = value.get(..10).unwrap_or(value);
     let mut parts = date.split('-');
     let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
         return value.to_owned();
     };
     match (month.parse::<usize>(), day.parse::<u32>()) {
-        (Ok(month @ 1..=12), Ok(day)) => {
-            format!("{day} {} {year}", crate::model::DUTCH_MONTHS[month - 1])
-        }
+        (Ok(month @ 1..=12), Ok(day)) => format!("{day} {} {year}", months[month - 1]),
         _ => value.to_owned(),
     }
 }
