@@ -334,7 +334,10 @@ async fn english_is_switchable_and_remembered() {
         page.contains("report published"),
         "status label in English: {page}"
     );
-    assert!(page.contains("href=\"?lang=nl\""), "a way back to Dutch");
+    assert!(
+        page.contains(&format!("href=\"{CLIMATE_CONSULTATION}?lang=nl\"")),
+        "a way back to Dutch"
+    );
     // The cookie alone keeps English; Dutch data is the fallback where English is missing.
     let again = app
         .client

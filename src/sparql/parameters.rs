@@ -44,6 +44,38 @@ pub fn bind(query: &mut Query, values: &[(&str, Term)]) -> Result<(), ParameterE
     Ok(())
 }
 
+/// Makes `name` a variable of the query's top-level projection (through the solution modifiers
+/// around it), so that an evaluator can start from a value substituted for it; whether the query
+/// has such a projection.
+///
+/// Oxigraph can substitute a value for a variable before evaluating (every pattern mentioning it
+/// becomes an index lookup) but only for a projected variable; page queries often group by other
+/// variables. The extra column holds the parameter's own value, which callers read by name and
+/// may ignore. Evaluation then sees the value from the start, as a `VALUES` block at the head of
+/// each group would give, which is how Agora's page queries are written (every `OPTIONAL`
+/// starts from the parameter).
+pub fn project(query: &mut Query, name: &str) -> bool {
+    let Query::Select { pattern, .. } = query else {
+        return false;
+    };
+    let mut pattern = pattern;
+    loop {
+        match pattern {
+            GraphPattern::Project { variables, .. } => {
+                if !variables.iter().any(|v| v.as_str() == name) {
+                    variables.push(spargebra::term::Variable::new_unchecked(name));
+                }
+                return true;
+            }
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::OrderBy { inner, .. } => pattern = inner,
+            _ => return false,
+        }
+    }
+}
+
 /// Sets `name` in the first one-row `VALUES` block that declares it; whether one was found.
 fn set(pattern: &mut GraphPattern, name: &str, value: &GroundTerm) -> bool {
     match pattern {
@@ -128,6 +160,19 @@ mod tests {
             "{text}"
         );
         assert_eq!(text.matches("?x ?y ?z").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_parameter_joins_the_projection_once() {
+        let mut query = spargebra::SparqlParser::new()
+            .parse_query(QUERY)
+            .expect("parses");
+        assert!(project(&mut query, "status"));
+        assert!(project(&mut query, "status"));
+        let text = query.to_string();
+        let projection = text.split(" WHERE").next().unwrap_or_default();
+        assert!(projection.ends_with("?title) ?status"), "{text}");
+        assert_eq!(text.matches("?status").count(), 3, "{text}");
     }
 
     #[test]

@@ -326,11 +326,31 @@ impl Store {
     ) -> Result<Rows, QueryError> {
         let mut query = parse_query(query)?;
         crate::sparql::parameters::bind(&mut query, parameters)?;
-        let results = SparqlEvaluator::new()
+        // The VALUES block fixes what the query means; Oxigraph's optimiser does not push its
+        // values into the patterns, though, so `?decision a …` would first be evaluated for every
+        // decision and joined with the one asked for at the end (seconds on a few million
+        // triples). Substituting the same IRI makes evaluation start from it: every pattern that
+        // mentions the variable becomes an index lookup. The answers are the same, since the
+        // substituted value is the one the VALUES row holds.
+        let pinned: Vec<(oxigraph::model::Variable, NamedNode)> = parameters
+            .iter()
+            .filter_map(|(name, value)| match value {
+                Term::NamedNode(node) if crate::sparql::parameters::project(&mut query, name) => {
+                    Some((
+                        oxigraph::model::Variable::new_unchecked(*name),
+                        node.clone(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut prepared = SparqlEvaluator::new()
             .with_cancellation_token(cancellation)
-            .for_query(query)
-            .on_store(&self.inner)
-            .execute()?;
+            .for_query(query);
+        for (variable, node) in pinned {
+            prepared = prepared.substitute_variable(variable, node);
+        }
+        let results = prepared.on_store(&self.inner).execute()?;
         let QueryResults::Solutions(solutions) = results else {
             return Err(QueryError::FormatMismatch {
                 form: "non-SELECT",

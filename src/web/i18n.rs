@@ -19,6 +19,7 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("Agendapunten", "Agenda items"),
     ("Agora brengt consultaties, burgervoorstellen, beslissingen van de Vlaamse Regering en de terugkoppeling daarover samen, als open linked data.", "Agora brings together consultations, citizens' proposals, decisions of the Flemish Government and the feedback on them, as open linked data."),
     ("Agora: register van regeringsbeslissingen en inspraak.", "Agora: register of government decisions and public participation."),
+    ("alle soorten", "all kinds"),
     ("Antwoord uiterlijk", "Answer due by"),
     ("Antwoord van de overheid", "The government's answer"),
     ("Antwoord:", "Answer:"),
@@ -29,16 +30,19 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("Beslissingen die deze consultatie voedde", "Decisions this consultation informed"),
     ("Beslissingen en inspraak van de Vlaamse overheid", "Decisions and public participation of the Flemish government"),
     ("Bevraag alle gepubliceerde gegevens met SPARQL 1.1. De standaardgraaf bevat de gepubliceerde records en de codelijsten; de geschiedenis van elk record staat in een benoemde graaf. Dit endpoint is alleen-lezen.", "Query all published data with SPARQL 1.1. The default graph holds the published records and the code lists; the history of every record is in a named graph. This endpoint is read-only."),
+    ("Burgervoorstel", "Citizens' proposal"),
     ("Burgervoorstellen niet binnen de termijn beantwoord", "Citizens' proposals not answered within their term"),
     ("Burgervoorstellen", "Citizens' proposals"),
     ("Consultatie", "Consultation"),
     ("Consultaties filteren", "Filter consultations"),
     ("Consultaties met een achterstallig verslag", "Consultations with an overdue report"),
     ("Consultaties", "Consultations"),
+    ("Consultatieverslag", "Consultation report"),
     ("Datum", "Date"),
     ("De vraag kon niet uitgevoerd worden", "The query could not be run"),
     ("Deze vraag delen of in een programma gebruiken", "Share this query or use it in a program"),
     ("Dit record is ingetrokken. De reden en het tijdstip staan hieronder; de vorige versies blijven in de geschiedenis.", "This record was withdrawn. The reason and the time are below; its earlier versions stay in its history."),
+    ("Document", "Document"),
     ("Een browser krijgt deze pagina; een programma kiest het formaat met de Accept-header, bijvoorbeeld:", "A browser gets this page; a program chooses the format with the Accept header, for example:"),
     ("Effect", "Effect"),
     ("Eigenschap", "Property"),
@@ -83,7 +87,9 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("Recente vergaderingen van de Vlaamse Regering", "Recent meetings of the Flemish Government"),
     ("Resources die verwijzen naar", "Resources that refer to"),
     ("Resultaat", "Result"),
+    ("resultaat voor", "result for"),
     ("Resultaten", "Results"),
+    ("resultaten voor", "results for"),
     ("SPARQL-endpoint", "SPARQL endpoint"),
     ("SPARQL-vraag", "SPARQL query"),
     ("Sluit op", "Closes on"),
@@ -146,6 +152,13 @@ pub const ENGLISH: &[(&str, &str)] = &[
     ("via", "via"),
     ("voorstel", "proposal"),
     ("voorstellen", "proposals"),
+
+    ("Zoek", "Search"),
+    ("Zoek in de titels en beschrijvingen van consultaties, consultatieverslagen, burgervoorstellen, vergaderingen, agendapunten, nieuwsberichten en documenten. Woorden worden gecombineerd: een resultaat bevat ze allemaal. Meervouden en accenten maken niet uit.", "Search the titles and descriptions of consultations, consultation reports, citizens' proposals, meetings, agenda items, news items and documents. Words are combined: a result contains all of them. Plurals and accents do not matter."),
+    ("Zoeken", "Search"),
+    ("Zoeken in Agora", "Search Agora"),
+    ("Zoekopdracht", "Search query"),
+    ("Zoekterm", "Search words"),
 ];
 
 /// Registers the `t` filter for `lang` on `tera`.
@@ -202,6 +215,18 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "no English for: {missing:#?}");
+    }
+
+    /// The kinds of search results are shown through [`text`]: each needs English too.
+    #[test]
+    fn every_search_kind_has_english() {
+        for kind in crate::search::Kind::ALL {
+            assert!(
+                ENGLISH.iter().any(|(nl, _)| *nl == kind.label()),
+                "no English for {}",
+                kind.label()
+            );
+        }
     }
 
     #[test]

@@ -74,6 +74,55 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
+/// The page's link to the other language: the same path and query with `lang` switched, so that
+/// switching keeps the reader's filters, search words and page number.
+#[derive(Debug, Clone)]
+pub struct LanguageSwitch {
+    lang: Lang,
+    href: String,
+}
+
+impl LanguageSwitch {
+    /// The page's language.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Puts `lang` (the page's language) and `lang_switch` (the link to the other one) into a
+    /// page's template context.
+    pub fn insert_into(&self, context: &mut tera::Context) {
+        context.insert("lang", self.lang.tag());
+        context.insert("lang_switch", &self.href);
+    }
+
+    fn of(parts: &Parts) -> Self {
+        let lang = Lang::of(parts);
+        let other = match lang {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
+        };
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for (key, value) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
+            if key != "lang" {
+                query.append_pair(&key, &value);
+            }
+        }
+        query.append_pair("lang", other.tag());
+        Self {
+            lang,
+            href: format!("{}?{}", parts.uri.path(), query.finish()),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for LanguageSwitch {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(parts))
+    }
+}
+
 /// Remembers a `?lang=` choice in a cookie.
 pub async fn remember(request: Request, next: Next) -> Response {
     let chosen = request.uri().query().and_then(|query| {
@@ -92,4 +141,32 @@ pub async fn remember(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn switch(uri: &str) -> LanguageSwitch {
+        let (parts, ()) = axum::http::Request::builder()
+            .uri(uri)
+            .body(())
+            .expect("a valid request")
+            .into_parts();
+        LanguageSwitch::of(&parts)
+    }
+
+    #[test]
+    fn the_switch_keeps_the_other_parameters() {
+        let dutch = switch("/consultaties?status=https%3A%2F%2Fe%2Fs&pagina=2");
+        assert_eq!(dutch.lang, Lang::Nl);
+        assert_eq!(
+            dutch.href,
+            "/consultaties?status=https%3A%2F%2Fe%2Fs&pagina=2&lang=en"
+        );
+        let english = switch("/zoeken?lang=en&q=klimaat+plan");
+        assert_eq!(english.lang, Lang::En);
+        assert_eq!(english.href, "/zoeken?q=klimaat+plan&lang=nl");
+        assert_eq!(switch("/").href, "/?lang=en");
+    }
 }

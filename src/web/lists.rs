@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{Row, Rows};
 use crate::web::error::ApiError;
-use crate::web::lang::Lang;
+use crate::web::lang::LanguageSwitch;
 use crate::web::pages::{href, local_date, render, run_page_queries, PageQuery};
 use crate::web::AppState;
 
@@ -87,9 +87,10 @@ struct ConsultationItem {
 #[tracing::instrument(skip_all)]
 async fn consultations(
     State(state): State<AppState>,
-    lang: Lang,
+    switch: LanguageSwitch,
     Query(filters): Query<ConsultationFilters>,
 ) -> Result<Html<String>, ApiError> {
+    let lang = switch.lang();
     let mut parameters = vec![lang.parameter()];
     for (name, value) in [
         ("status", &filters.status),
@@ -144,7 +145,7 @@ async fn consultations(
             .collect()
     };
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("items", &items);
     context.insert("total", &rows.len());
     context.insert("page", &page);
@@ -189,9 +190,10 @@ struct MeetingItem {
 #[tracing::instrument(skip_all)]
 async fn meetings(
     State(state): State<AppState>,
-    lang: Lang,
+    switch: LanguageSwitch,
     Query(period): Query<Period>,
 ) -> Result<Html<String>, ApiError> {
+    let lang = switch.lang();
     let mut parameters = vec![lang.parameter()];
     for (name, value) in [("from", &period.van), ("to", &period.tot)] {
         if let Some(value) = non_empty(value) {
@@ -218,7 +220,7 @@ async fn meetings(
         })
         .collect();
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("items", &items);
     context.insert("total", &rows.len());
     context.insert("page", &page);
@@ -250,9 +252,10 @@ struct Paging {
 #[tracing::instrument(skip_all)]
 async fn proposals(
     State(state): State<AppState>,
-    lang: Lang,
+    switch: LanguageSwitch,
     Query(paging): Query<Paging>,
 ) -> Result<Html<String>, ApiError> {
+    let lang = switch.lang();
     let rows = run_page_queries(
         &state,
         vec![PageQuery::new(PROPOSALS, vec![lang.parameter()])],
@@ -273,7 +276,7 @@ async fn proposals(
         })
         .collect();
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("items", &items);
     context.insert("total", &rows.len());
     context.insert("page", &page);
@@ -294,8 +297,9 @@ struct LateItem {
 #[tracing::instrument(skip_all)]
 async fn accountability(
     State(state): State<AppState>,
-    lang: Lang,
+    switch: LanguageSwitch,
 ) -> Result<Html<String>, ApiError> {
+    let lang = switch.lang();
     let mut results = run_page_queries(
         &state,
         vec![
@@ -320,7 +324,7 @@ async fn accountability(
             .collect()
     };
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("reports", &late(&reports, "consultation", "organiser"));
     context.insert("proposals", &late(&proposals, "proposal", "addressedTo"));
     render(&state, "accountability.html", &context)

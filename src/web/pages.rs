@@ -15,7 +15,7 @@ use crate::store::{parse_query, QueryOptions, ResultFormat, Rows, Store};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
 use crate::web::i18n::text;
-use crate::web::lang::Lang;
+use crate::web::lang::{Lang, LanguageSwitch};
 use crate::web::{negotiate, record_pages, AppState};
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
@@ -53,7 +53,11 @@ struct MeetingCard {
 }
 
 #[tracing::instrument(skip_all)]
-async fn home(State(state): State<AppState>, lang: Lang) -> Result<Html<String>, ApiError> {
+async fn home(
+    State(state): State<AppState>,
+    switch: LanguageSwitch,
+) -> Result<Html<String>, ApiError> {
+    let lang = switch.lang();
     let (consultations, meetings) = run_selects(
         &state,
         vec![
@@ -97,7 +101,7 @@ async fn home(State(state): State<AppState>, lang: Lang) -> Result<Html<String>,
         })
         .collect();
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("consultations", &consultations);
     context.insert("meetings", &meetings);
     render(&state, "home.html", &context)
@@ -117,7 +121,7 @@ async fn local_resource(
     State(state): State<AppState>,
     Path(path): Path<String>,
     Query(params): Query<ResourceParams>,
-    lang: Lang,
+    switch: LanguageSwitch,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let iri = format!("{}/id/{path}", state.config.base_iri.as_str());
@@ -127,7 +131,7 @@ async fn local_resource(
         &iri,
         params.format.as_deref(),
         generic,
-        lang,
+        switch,
         &headers,
     )
     .await
@@ -137,7 +141,7 @@ async fn local_resource(
 async fn any_resource(
     State(state): State<AppState>,
     Query(params): Query<ResourceParams>,
-    lang: Lang,
+    switch: LanguageSwitch,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let Some(iri) = params.uri.as_deref() else {
@@ -151,7 +155,7 @@ async fn any_resource(
         iri,
         params.format.as_deref(),
         generic,
-        lang,
+        switch,
         &headers,
     )
     .await
@@ -186,9 +190,10 @@ async fn resource(
     iri: &str,
     format: Option<&str>,
     generic: bool,
-    lang: Lang,
+    switch: LanguageSwitch,
     headers: &HeaderMap,
 ) -> Result<Response, ApiError> {
+    let lang = switch.lang();
     let node = NamedNode::new(iri)
         .map_err(|_| ApiError::BadRequest(format!("{iri:?} is not an absolute IRI")))?;
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
@@ -248,7 +253,7 @@ async fn resource(
     let rows = property_rows(base, &properties, "value", "valueLabel");
     let incoming_rows = property_rows(base, &incoming, "subject", "subjectLabel");
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("iri", iri);
     context.insert("label", &label);
     let self_href = href(base, iri);
@@ -550,11 +555,6 @@ pub fn local_date(value: &str, lang: Lang) -> String {
     }
 }
 
-/// `2026-10-02T10:00:00+02:00` as `2 oktober 2026`; anything else unchanged.
-pub fn dutch_date(value: &str) -> String {
-    date_with(value, &crate::model::DUTCH_MONTHS)
-}
-
 fn date_with(value: &str, months: &[&str; 12]) -> String {
     let date = value.get(..10).unwrap_or(value);
     let mut parts = date.split('-');
@@ -573,9 +573,12 @@ mod tests {
 
     #[test]
     fn dates_read_in_dutch() {
-        assert_eq!(dutch_date("2026-10-02T10:00:00+02:00"), "2 oktober 2026");
-        assert_eq!(dutch_date("2026-12-31"), "31 december 2026");
-        assert_eq!(dutch_date("soon"), "soon");
+        assert_eq!(
+            local_date("2026-10-02T10:00:00+02:00", Lang::Nl),
+            "2 oktober 2026"
+        );
+        assert_eq!(local_date("2026-12-31", Lang::Nl), "31 december 2026");
+        assert_eq!(local_date("soon", Lang::En), "soon");
         assert_eq!(local_date("2026-05-01", Lang::En), "1 May 2026");
     }
 

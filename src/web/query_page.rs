@@ -16,7 +16,7 @@ use crate::sparql::ProtocolRequest;
 use crate::store::{QueryError, QueryOptions, Table};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
-use crate::web::lang::Lang;
+use crate::web::lang::LanguageSwitch;
 use crate::web::pages::{href, render};
 use crate::web::AppState;
 
@@ -52,7 +52,7 @@ pub async fn page(
     state: &AppState,
     parameters: &[(String, String)],
     headers: &HeaderMap,
-    lang: Lang,
+    switch: LanguageSwitch,
 ) -> Result<Response, ApiError> {
     let parameter = |name: &str| {
         parameters
@@ -67,7 +67,7 @@ pub async fn page(
         .unwrap_or_else(|| EXAMPLES[0].text.to_owned());
 
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("query", &query_text);
     context.insert("timeout_seconds", &state.config.query_timeout.as_secs_f64());
     context.insert(
@@ -123,13 +123,15 @@ async fn run(state: &AppState, parameters: &[(String, String)]) -> Result<Result
         cancellation: deadline.token(),
     };
     let store = state.store.clone();
-    let table = tokio::task::spawn_blocking(move || {
+    let evaluation = tokio::task::spawn_blocking(move || {
         let table = store.evaluate_table(parsed, options, MAX_ROWS);
         drop(permit);
         table
-    })
-    .await
-    .map_err(|error| ApiError::Internal(error.into()))??;
+    });
+    let table = tokio::time::timeout_at(deadline.answer_by(), evaluation)
+        .await
+        .map_err(|_| QueryError::Cancelled)?
+        .map_err(|error| ApiError::Internal(error.into()))??;
     drop(deadline);
     Ok(present(state.config.base_iri.as_str(), table))
 }

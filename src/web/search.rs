@@ -15,9 +15,10 @@ use serde_json::json;
 
 use crate::search::{Hit, Kind, SearchRequest, SearchResults, Snippet, MAX_OFFSET};
 use crate::web::error::ApiError;
-use crate::web::lang::Lang;
+use crate::web::i18n;
+use crate::web::lang::{Lang, LanguageSwitch};
 use crate::web::negotiate::choose;
-use crate::web::pages::{dutch_date, href, render};
+use crate::web::pages::{href, local_date, render};
 use crate::web::{escape_html, AppState};
 
 /// Hits per page.
@@ -60,10 +61,11 @@ struct HitView {
 #[tracing::instrument(skip_all)]
 async fn search(
     State(state): State<AppState>,
-    lang: Lang,
+    switch: LanguageSwitch,
     headers: HeaderMap,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, ApiError> {
+    let lang = switch.lang();
     let text: String = params
         .q
         .as_deref()
@@ -114,9 +116,9 @@ async fn search(
         .iter()
         .map(|hit| HitView {
             href: href(base, &hit.iri),
-            kind: hit.kind.label(),
+            kind: i18n::text(lang, hit.kind.label()),
             title: title_in(hit, lang).to_owned(),
-            date: hit.date.as_deref().map(dutch_date),
+            date: hit.date.as_deref().map(|date| local_date(date, lang)),
             snippet: marked(&hit.snippet),
         })
         .collect();
@@ -124,7 +126,7 @@ async fn search(
         .into_iter()
         .map(|choice| KindChoice {
             value: choice.code(),
-            label: choice.label(),
+            label: i18n::text(lang, choice.label()),
             count: count_of(&results, choice),
             selected: kind == Some(choice),
         })
@@ -135,7 +137,7 @@ async fn search(
         page_query.append_pair("soort", kind.code());
     }
     let mut context = tera::Context::new();
-    context.insert("lang", lang.tag());
+    switch.insert_into(&mut context);
     context.insert("query", &text);
     context.insert("kinds", &kinds);
     context.insert("hits", &hits);

@@ -44,7 +44,7 @@ async fn query(
     State(state): State<AppState>,
     method: Method,
     RawQuery(raw_query): RawQuery,
-    lang: crate::web::lang::Lang,
+    switch: crate::web::lang::LanguageSwitch,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -70,7 +70,7 @@ async fn query(
     }
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     if method == Method::GET && negotiate::prefers_html(accept) {
-        return crate::web::query_page::page(&state, &parameters, &headers, lang).await;
+        return crate::web::query_page::page(&state, &parameters, &headers, switch).await;
     }
     if method == Method::GET
         && !parameters
@@ -89,6 +89,7 @@ async fn query(
     let permit = query_slot(&state).await?;
 
     let deadline = Deadline::start(state.config.query_timeout);
+    let answer_by = deadline.answer_by();
     let cancellation = deadline.token();
     let options = QueryOptions {
         default_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
@@ -119,25 +120,34 @@ async fn query(
         drop(permit);
     });
 
-    // Wait for the first chunk: an error before any byte is sent still gets its own status.
-    let first = match receiver.recv().await {
-        Some(Message::Chunk(bytes)) => bytes,
-        Some(Message::Failed(error)) => return Err(error.into()),
-        None => Bytes::new(),
-    };
-    let rest = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        match receiver.recv().await? {
-            Message::Chunk(bytes) => Some((Ok(bytes), receiver)),
-            Message::Failed(error) => {
-                tracing::warn!(error = %error, "query failed after its response started");
-                Some((Err(io::Error::other(error.to_string())), receiver))
-            }
+    // Wait for the first chunk: an error before any byte is sent still gets its own status, and
+    // a result that fits in one chunk is sent whole, with a Content-Length.
+    let first = tokio::time::timeout_at(answer_by, receiver.recv())
+        .await
+        .map_err(|_| {
+            tracing::warn!("query still running past its time limit: answered without it");
+            QueryError::Cancelled
+        })?;
+    let body = match first {
+        Some(Message::Last(bytes)) => Body::from(bytes),
+        Some(Message::Chunk(first)) => {
+            let rest = futures_util::stream::unfold(receiver, |mut receiver| async move {
+                match receiver.recv().await? {
+                    Message::Chunk(bytes) | Message::Last(bytes) => Some((Ok(bytes), receiver)),
+                    Message::Failed(error) => {
+                        tracing::warn!(error = %error, "query failed after its response started");
+                        Some((Err(io::Error::other(error.to_string())), receiver))
+                    }
+                }
+            });
+            Body::from_stream(futures_util::StreamExt::chain(
+                futures_util::stream::once(async move { Ok::<_, io::Error>(first) }),
+                rest,
+            ))
         }
-    });
-    let body = Body::from_stream(futures_util::StreamExt::chain(
-        futures_util::stream::once(async move { Ok::<_, io::Error>(first) }),
-        rest,
-    ));
+        Some(Message::Failed(error)) => return Err(error.into()),
+        None => Body::empty(),
+    };
     let mut response = (StatusCode::OK, body).into_response();
     let content_type = match offer.media_type {
         "text/csv" | "text/tab-separated-values" | "text/turtle" => {
@@ -213,7 +223,11 @@ pub(crate) async fn query_slot(state: &AppState) -> Result<OwnedSemaphorePermit,
 
 /// What the evaluating thread sends to the response body.
 enum Message {
+    /// A full chunk; more follow.
     Chunk(Bytes),
+    /// The end of the results.
+    Last(Bytes),
+    /// Evaluation or serialisation failed.
     Failed(QueryError),
 }
 
@@ -225,20 +239,23 @@ struct ChannelWriter {
 
 impl ChannelWriter {
     fn send_buffer(&mut self) -> io::Result<()> {
-        if self.buffer.is_empty() {
-            return Ok(());
-        }
         let chunk = Bytes::from(std::mem::replace(
             &mut self.buffer,
             Vec::with_capacity(CHUNK_BYTES),
         ));
-        self.sender
-            .blocking_send(Message::Chunk(chunk))
-            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
+        self.send(Message::Chunk(chunk))
     }
 
+    /// Sends what is left as the last chunk.
     fn finish(mut self) -> io::Result<()> {
-        self.send_buffer()
+        let last = Bytes::from(std::mem::take(&mut self.buffer));
+        self.send(Message::Last(last))
+    }
+
+    fn send(&self, message: Message) -> io::Result<()> {
+        self.sender
+            .blocking_send(message)
+            .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away"))
     }
 }
 
