@@ -11,6 +11,7 @@ pub mod parameters;
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::model::NamedNode;
 use oxigraph::sparql::results::QueryResultsFormat;
+use spargebra::algebra::{AggregateExpression, Expression, GraphPattern, OrderExpression};
 use spargebra::SparqlSyntaxError;
 
 use crate::model::BaseIri;
@@ -109,6 +110,102 @@ impl ProtocolRequest {
 /// The IRI of the SPARQL endpoint of the instance at `base`.
 pub fn endpoint_iri(base: &BaseIri) -> String {
     format!("{}/sparql", base.as_str())
+}
+
+/// Whether a query has a `GRAPH` pattern anywhere (in `EXISTS` filters and subqueries too): only
+/// such a query can reach named graphs outside its dataset's default graph.
+pub fn uses_named_graphs(query: &spargebra::Query) -> bool {
+    let pattern = match query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. } => pattern,
+    };
+    pattern_uses_graph(pattern)
+}
+
+fn pattern_uses_graph(pattern: &GraphPattern) -> bool {
+    match pattern {
+        GraphPattern::Graph { .. } => true,
+        GraphPattern::Bgp { .. } | GraphPattern::Path { .. } | GraphPattern::Values { .. } => false,
+        GraphPattern::Join { left, right }
+        | GraphPattern::Union { left, right }
+        | GraphPattern::Minus { left, right } => {
+            pattern_uses_graph(left) || pattern_uses_graph(right)
+        }
+        GraphPattern::LeftJoin {
+            left,
+            right,
+            expression,
+        } => {
+            pattern_uses_graph(left)
+                || pattern_uses_graph(right)
+                || expression.as_ref().is_some_and(expression_uses_graph)
+        }
+        GraphPattern::Filter { expr, inner } => {
+            expression_uses_graph(expr) || pattern_uses_graph(inner)
+        }
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => expression_uses_graph(expression) || pattern_uses_graph(inner),
+        GraphPattern::OrderBy { inner, expression } => {
+            pattern_uses_graph(inner)
+                || expression.iter().any(|order| match order {
+                    OrderExpression::Asc(e) | OrderExpression::Desc(e) => expression_uses_graph(e),
+                })
+        }
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
+            pattern_uses_graph(inner)
+                || aggregates.iter().any(|(_, aggregate)| match aggregate {
+                    AggregateExpression::CountSolutions { .. } => false,
+                    AggregateExpression::FunctionCall { expr, .. } => expression_uses_graph(expr),
+                })
+        }
+        GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. }
+        | GraphPattern::Service { inner, .. } => pattern_uses_graph(inner),
+        // A pattern this walk does not know: assume it may.
+        #[allow(unreachable_patterns)]
+        _ => true,
+    }
+}
+
+fn expression_uses_graph(expression: &Expression) -> bool {
+    match expression {
+        Expression::Exists(pattern) => pattern_uses_graph(pattern),
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => false,
+        Expression::Or(a, b)
+        | Expression::And(a, b)
+        | Expression::Equal(a, b)
+        | Expression::SameTerm(a, b)
+        | Expression::Greater(a, b)
+        | Expression::GreaterOrEqual(a, b)
+        | Expression::Less(a, b)
+        | Expression::LessOrEqual(a, b)
+        | Expression::Add(a, b)
+        | Expression::Subtract(a, b)
+        | Expression::Multiply(a, b)
+        | Expression::Divide(a, b) => expression_uses_graph(a) || expression_uses_graph(b),
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            expression_uses_graph(a)
+        }
+        Expression::In(a, list) => {
+            expression_uses_graph(a) || list.iter().any(expression_uses_graph)
+        }
+        Expression::If(a, b, c) => {
+            expression_uses_graph(a) || expression_uses_graph(b) || expression_uses_graph(c)
+        }
+        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+            list.iter().any(expression_uses_graph)
+        }
+    }
 }
 
 /// A media type Agora can send, with the format behind it.
@@ -223,6 +320,27 @@ mod tests {
             "{query}"
         );
         Ok(())
+    }
+
+    #[test]
+    fn graph_patterns_are_found_wherever_they_are() {
+        let uses = |text: &str| {
+            uses_named_graphs(
+                &spargebra::SparqlParser::new()
+                    .parse_query(text)
+                    .expect("a query"),
+            )
+        };
+        assert!(!uses(
+            "PREFIX graph: <http://e/graph/> SELECT * { ?s graph:p \"GRAPH\" }"
+        ));
+        assert!(uses("SELECT * { GRAPH ?g { ?s ?p ?o } }"));
+        assert!(uses(
+            "SELECT * { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+        ));
+        assert!(uses(
+            "ASK { { SELECT ?s { OPTIONAL { GRAPH <http://e/g> { ?s ?p ?o } } } } }"
+        ));
     }
 
     #[test]

@@ -247,7 +247,7 @@ impl Store {
         query: spargebra::Query,
         options: QueryOptions,
     ) -> Result<QueryResults<'static>, QueryError> {
-        let mentions_graph = query.to_string().to_ascii_uppercase().contains("GRAPH");
+        let mentions_graph = crate::sparql::uses_named_graphs(&query);
         // Oxigraph is built without its `http-client` feature, so SERVICE has no handler and
         // fails: the public endpoint never makes outgoing requests.
         let mut prepared = SparqlEvaluator::new()
