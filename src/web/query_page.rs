@@ -50,6 +50,7 @@ struct Results {
 /// Renders the page: the editor alone, or with the results of the `query` parameter.
 pub async fn page(
     state: &AppState,
+    client: crate::web::limits::ClientIp,
     parameters: &[(String, String)],
     headers: &HeaderMap,
     lang: Lang,
@@ -114,7 +115,7 @@ async fn run(state: &AppState, parameters: &[(String, String)]) -> Result<Result
     let parsed = request
         .parse(&state.config.base_iri)
         .map_err(QueryError::from)?;
-    let permit = crate::web::sparql::query_slot(state).await?;
+    let permit = crate::web::sparql::query_slot(state, client).await?;
     let deadline = Deadline::start(state.config.query_timeout);
     let any_dataset = !request.default_graphs.is_empty() || !request.named_graphs.is_empty();
     let options = QueryOptions {
