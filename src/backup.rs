@@ -86,7 +86,7 @@ pub enum BackupError {
     Search(#[from] SearchError),
 }
 
-fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> BackupError + '_ {
+fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> BackupError + 'a {
     move |error| BackupError::Io {
         action,
         path: path.to_owned(),

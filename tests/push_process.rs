@@ -146,6 +146,48 @@ fn a_server_killed_mid_stream_keeps_every_acknowledged_write_and_no_partial_reco
     let _ = server.child.wait();
 }
 
+/// SIGTERM while a large batch is being validated and written: the server finishes the request
+/// in flight before it exits, so the batch is either acknowledged and all there after a
+/// restart, or refused before it started and absent; never partly there.
+#[test]
+fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
+    const RECORDS: usize = 3000;
+    let (_dir, data) = temp_data_dir();
+    let mut server = start_server(&data);
+    let mut batch = String::new();
+    for index in 0..RECORDS {
+        let (root, turtle) = organisation(500_000 + index);
+        batch.push_str(&format!("<{root}> {{\n{turtle}\n}}\n"));
+    }
+    let url = format!("{}/api/records", server.address);
+    let pusher = std::thread::spawn(move || {
+        let client = blocking::client_with_timeout(Duration::from_secs(120));
+        client.post_as(&url, KALEIDOS_TOKEN, "application/trig", &batch)
+    });
+    std::thread::sleep(Duration::from_millis(400));
+    let pid = server.child.id();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let answer = pusher.join().expect("the pusher thread");
+    let status = server.child.wait().expect("the server exits");
+    assert!(status.success(), "the server did not stop cleanly: {status}");
+
+    let mut server = start_server(&data);
+    let client = blocking::client();
+    let stored = client.select(
+        &server.address,
+        "SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }",
+    );
+    match answer {
+        Some(201) => assert_eq!(stored, RECORDS, "an acknowledged batch is not whole"),
+        Some(other) => panic!("the batch got {other}"),
+        None => assert_eq!(stored, 0, "a batch that was not acknowledged left records"),
+    }
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+}
+
 /// A tiny blocking client over reqwest's async one (reqwest is built without `blocking`).
 mod blocking {
     pub struct Client {
@@ -154,13 +196,17 @@ mod blocking {
     }
 
     pub fn client() -> Client {
+        client_with_timeout(std::time::Duration::from_secs(10))
+    }
+
+    pub fn client_with_timeout(timeout: std::time::Duration) -> Client {
         Client {
             runtime: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a runtime"),
             inner: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
+                .timeout(timeout)
                 .build()
                 .expect("a client"),
         }
@@ -169,13 +215,18 @@ mod blocking {
     impl Client {
         /// POSTs Turtle; `None` when the server cannot be reached (killed).
         pub fn post(&self, url: &str, token: &str, turtle: &str) -> Option<u16> {
+            self.post_as(url, token, "text/turtle", turtle)
+        }
+
+        /// POSTs a body of `media_type`; `None` when the server cannot be reached.
+        pub fn post_as(&self, url: &str, token: &str, media_type: &str, body: &str) -> Option<u16> {
             self.runtime.block_on(async {
                 let response = self
                     .inner
                     .post(url)
                     .bearer_auth(token)
-                    .header("Content-Type", "text/turtle")
-                    .body(turtle.to_owned())
+                    .header("Content-Type", media_type)
+                    .body(body.to_owned())
                     .send()
                     .await
                     .ok()?;

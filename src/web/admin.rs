@@ -62,7 +62,7 @@ async fn backup(
     .map_err(|error| ApiError::Internal(error.into()))?
     .map_err(|error| ApiError::Internal(error.into()))?;
     let path = std::fs::canonicalize(&out).unwrap_or(out);
-    tracing::info!(holder, path = %path.display(), quads = manifest.quads, "backup written");
+    tracing::info!(holder = %holder, path = %path.display(), quads = manifest.quads, "backup written");
     Ok((
         StatusCode::CREATED,
         Json(json!({

@@ -93,7 +93,7 @@ pub async fn page(
     if parameter("query").is_some() {
         let url = shareable_url(headers, parameters);
         context.insert("share_url", &url);
-        match run(state, parameters).await {
+        match run(state, client, parameters).await {
             Ok(results) => context.insert("results", &results),
             Err(error) => {
                 status = error.status();
@@ -110,7 +110,11 @@ pub async fn page(
 }
 
 /// Evaluates the query of `parameters` like the endpoint does and collects a table.
-async fn run(state: &AppState, parameters: &[(String, String)]) -> Result<Results, ApiError> {
+async fn run(
+    state: &AppState,
+    client: crate::web::limits::ClientIp,
+    parameters: &[(String, String)],
+) -> Result<Results, ApiError> {
     let request = ProtocolRequest::from_parameters(parameters, None)?;
     let parsed = request
         .parse(&state.config.base_iri)
