@@ -147,11 +147,13 @@ fn a_server_killed_mid_stream_keeps_every_acknowledged_write_and_no_partial_reco
 }
 
 /// SIGTERM while a large batch is being validated and written: the server finishes the request
-/// in flight before it exits, so the batch is either acknowledged and all there after a
-/// restart, or refused before it started and absent; never partly there.
+/// in flight before it exits (axum's graceful shutdown waits for it, and the runtime waits for
+/// the blocking write), so the batch is acknowledged and whole after a restart.
 #[test]
 fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
-    const RECORDS: usize = 3000;
+    // Batch validation is quadratic in the batch size (each record sees the rest of the batch
+    // as context): 300 records take seconds in a debug build, long enough to be interrupted.
+    const RECORDS: usize = 300;
     let (_dir, data) = temp_data_dir();
     let mut server = start_server(&data);
     let mut batch = String::new();
@@ -164,7 +166,7 @@ fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
         let client = blocking::client_with_timeout(Duration::from_secs(120));
         client.post_as(&url, KALEIDOS_TOKEN, "application/trig", &batch)
     });
-    std::thread::sleep(Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(800));
     let pid = server.child.id();
     let _ = Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -179,11 +181,9 @@ fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
         &server.address,
         "SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }",
     );
-    match answer {
-        Some(201) => assert_eq!(stored, RECORDS, "an acknowledged batch is not whole"),
-        Some(other) => panic!("the batch got {other}"),
-        None => assert_eq!(stored, 0, "a batch that was not acknowledged left records"),
-    }
+    // The batch was sent well before the signal, so graceful shutdown must finish it.
+    assert_eq!(answer, Some(201), "the push in flight was not finished");
+    assert_eq!(stored, RECORDS, "an acknowledged batch is not whole");
     let _ = server.child.kill();
     let _ = server.child.wait();
 }
