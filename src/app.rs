@@ -189,7 +189,10 @@ async fn release_embargoed(store: Store, search: SearchIndex, metrics: Metrics) 
                     match search.rebuild(&store) {
                         Ok(report) => {
                             metrics.increment(Counter::SearchRebuild);
-                            tracing::info!(documents = report.documents, "stale search index rebuilt")
+                            tracing::info!(
+                                documents = report.documents,
+                                "stale search index rebuilt"
+                            )
                         }
                         Err(error) => {
                             tracing::error!(error = %error, "rebuilding the search index failed")
@@ -223,8 +226,7 @@ async fn watch_tokens(keyring: Keyring, metrics: Metrics) {
         return;
     }
     #[cfg(unix)]
-    let mut hangup =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     let mut tick = tokio::time::interval(TOKEN_POLL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {

@@ -284,12 +284,18 @@ mod tests {
         let write = |text: &str| std::fs::write(&path, text).expect("the file is written");
         write("kaleidos:0123456789abcdef0123\ngent:fedcba9876543210fedc\n");
         let keyring = Keyring::new(Tokens::default(), Some(path.clone()))?;
-        assert_eq!(keyring.holder_of("fedcba9876543210fedc").as_deref(), Some("gent"));
+        assert_eq!(
+            keyring.holder_of("fedcba9876543210fedc").as_deref(),
+            Some("gent")
+        );
         assert_eq!(keyring.reload()?, Reload::Unchanged);
         write("kaleidos:0123456789abcdef0123\n");
         assert_eq!(keyring.reload()?, Reload::Replaced);
         assert_eq!(keyring.holder_of("fedcba9876543210fedc"), None);
-        assert_eq!(keyring.holder_of("0123456789abcdef0123").as_deref(), Some("kaleidos"));
+        assert_eq!(
+            keyring.holder_of("0123456789abcdef0123").as_deref(),
+            Some("kaleidos")
+        );
         // A malformed file fails closed.
         write("kaleidos:short\n");
         assert!(keyring.reload().is_err());

@@ -208,7 +208,9 @@ pub fn copy_dir(from: &Path, to: &Path) -> Result<(), BackupError> {
     for entry in std::fs::read_dir(from).map_err(io("cannot read", from))? {
         let entry = entry.map_err(io("cannot read", from))?;
         let target = to.join(entry.file_name());
-        let kind = entry.file_type().map_err(io("cannot read", &entry.path()))?;
+        let kind = entry
+            .file_type()
+            .map_err(io("cannot read", &entry.path()))?;
         if kind.is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {

@@ -106,7 +106,10 @@ pub fn check(
         match difference {
             PublishedDifference::Missing { triple, graph } => problem(
                 None,
-                format!("the published default graph lacks {triple}, stated in <{graph}>", graph = graph.as_str()),
+                format!(
+                    "the published default graph lacks {triple}, stated in <{graph}>",
+                    graph = graph.as_str()
+                ),
             ),
             PublishedDifference::Extra { triple } => problem(
                 None,
@@ -235,7 +238,10 @@ fn validate(
     let record = match Record::from_triples(triples) {
         Ok(record) => record,
         Err(error) => {
-            problem(Some(root), format!("the published content is not a record: {error}"));
+            problem(
+                Some(root),
+                format!("the published content is not a record: {error}"),
+            );
             return Ok(());
         }
     };
@@ -297,7 +303,10 @@ fn check_events(
                         ),
                     );
                 }
-                last.insert(entry.event.root.clone(), (entry.event.kind, entry.event.version));
+                last.insert(
+                    entry.event.root.clone(),
+                    (entry.event.kind, entry.event.version),
+                );
             }
             read += events.len() as u64;
             from += events.len() as u64;

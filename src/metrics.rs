@@ -16,7 +16,9 @@ use std::time::Duration;
 
 /// Upper bounds (seconds) of the request latency histogram's buckets: from a cached page (a few
 /// milliseconds) to a query at the default time limit (10 s).
-const LATENCY_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const LATENCY_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 /// The metrics of one server. Cheap to clone; every clone records into the same registry.
 #[derive(Clone, Default)]
@@ -285,8 +287,9 @@ mod tests {
             records: 3,
             quads: 40,
         }));
-        assert!(text
-            .contains("agora_http_requests_total{route=\"/sparql\",method=\"GET\",status=\"200\"} 2"));
+        assert!(text.contains(
+            "agora_http_requests_total{route=\"/sparql\",method=\"GET\",status=\"200\"} 2"
+        ));
         assert!(text.contains(
             "agora_http_request_duration_seconds_bucket{route=\"/sparql\",le=\"0.005\"} 1"
         ));

@@ -18,7 +18,10 @@ async fn a_token_removed_from_the_token_file_is_refused_without_a_restart() {
     let file = dir.path().join("tokens");
     std::fs::write(
         &file,
-        format!("kaleidos:{KALEIDOS_TOKEN}\ngent:{}\n", agora::auth::hashed(GENT_TOKEN)),
+        format!(
+            "kaleidos:{KALEIDOS_TOKEN}\ngent:{}\n",
+            agora::auth::hashed(GENT_TOKEN)
+        ),
     )
     .expect("written");
     let mut config = test_config();
@@ -76,10 +79,17 @@ async fn failed_authentications_are_rate_limited_and_logged_without_the_secret()
         .lines()
         .filter(|line| line.contains("authentication failed"))
         .count();
-    assert_eq!(failures, agora::web::limits::FAILURE_LIMIT as usize, "{text}");
+    assert_eq!(
+        failures,
+        agora::web::limits::FAILURE_LIMIT as usize,
+        "{text}"
+    );
     assert!(text.contains("client=127.0.0.1"), "{text}");
     assert!(!text.contains(guess), "the secret is in the log:\n{text}");
-    assert!(!text.contains(KALEIDOS_TOKEN), "the secret is in the log:\n{text}");
+    assert!(
+        !text.contains(KALEIDOS_TOKEN),
+        "the secret is in the log:\n{text}"
+    );
 }
 
 #[tokio::test]
@@ -116,9 +126,20 @@ async fn one_client_cannot_take_every_query_slot() {
         .sparql_get("ASK { ?s ?p ?o }", "application/sparql-results+json")
         .await;
     assert_eq!(after.status(), 200);
-    let metrics = app.get("/metrics", "text/plain").await.text().await.expect("text");
-    assert!(metrics.contains("agora_sparql_client_refused_total 1"), "{metrics}");
-    assert!(metrics.contains("agora_sparql_timeouts_total 2"), "{metrics}");
+    let metrics = app
+        .get("/metrics", "text/plain")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("agora_sparql_client_refused_total 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("agora_sparql_timeouts_total 2"),
+        "{metrics}"
+    );
     app.stop().await;
 }
 
@@ -140,7 +161,11 @@ async fn security_headers_are_on_every_kind_of_response() {
                 app.address
             )),
         ),
-        ("search", "", app.client.get(format!("{}/zoeken?q=klimaat", app.address))),
+        (
+            "search",
+            "",
+            app.client.get(format!("{}/zoeken?q=klimaat", app.address)),
+        ),
         (
             "query page",
             "text/html",
@@ -160,15 +185,31 @@ async fn security_headers_are_on_every_kind_of_response() {
                 .get(format!("{}/sparql", app.address))
                 .query(&[("query", "SELEKT nothing")]),
         ),
-        ("feed", "text/turtle", app.client.get(format!("{}/ldes/consultaties", app.address))),
-        ("not found", "text/html", app.client.get(format!("{}/nothing/here", app.address))),
+        (
+            "feed",
+            "text/turtle",
+            app.client.get(format!("{}/ldes/consultaties", app.address)),
+        ),
+        (
+            "not found",
+            "text/html",
+            app.client.get(format!("{}/nothing/here", app.address)),
+        ),
         (
             "unauthorised write",
             "",
             app.client.post(format!("{}/api/records", app.address)),
         ),
-        ("metrics", "", app.client.get(format!("{}/metrics", app.address))),
-        ("health", "", app.client.get(format!("{}/health", app.address))),
+        (
+            "metrics",
+            "",
+            app.client.get(format!("{}/metrics", app.address)),
+        ),
+        (
+            "health",
+            "",
+            app.client.get(format!("{}/health", app.address)),
+        ),
     ];
     for (name, accept, request) in requests {
         let request = if accept.is_empty() {
@@ -233,13 +274,18 @@ async fn error_bodies_reveal_nothing_internal() {
         c.get(url("/ldes/consultaties/999999999999999999999")),
         c.get(url("/api/records/not-a-uuid")),
         c.get(url("/api/records/00000000-0000-0000-0000-000000000000")),
-        c.get(url("/api/records/00000000-0000-0000-0000-000000000000/versions/x")),
-        c.get(url("/sparql")).query(&[("query", "SELECT * WHERE { ?s ?p }")]),
+        c.get(url(
+            "/api/records/00000000-0000-0000-0000-000000000000/versions/x",
+        )),
+        c.get(url("/sparql"))
+            .query(&[("query", "SELECT * WHERE { ?s ?p }")]),
         c.get(url("/sparql"))
             .query(&[("query", "SELECT * WHERE { ?s ?p ?o }")])
             .header("accept", "image/png"),
-        c.get(url("/sparql"))
-            .query(&[("query", "SELECT * WHERE { SERVICE <http://e/> { ?s ?p ?o } }")]),
+        c.get(url("/sparql")).query(&[(
+            "query",
+            "SELECT * WHERE { SERVICE <http://e/> { ?s ?p ?o } }",
+        )]),
         c.post(url("/sparql"))
             .header("content-type", "application/sparql-update")
             .body("DROP ALL"),

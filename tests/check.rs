@@ -6,7 +6,9 @@ use agora::config::Storage;
 use agora::model::{BaseIri, GraphNames};
 use oxigraph::model::{GraphNameRef, NamedNodeRef, QuadRef};
 
-use crate::helpers::{spawn_app_with, temp_data_dir, test_config, wait_for_release, KALEIDOS_TOKEN};
+use crate::helpers::{
+    spawn_app_with, temp_data_dir, test_config, wait_for_release, KALEIDOS_TOKEN,
+};
 
 const ORGANISATION: &str =
     "https://agora.vlaanderen.be/id/organisatie/7e570000-0005-4000-8000-000000000061";
@@ -67,7 +69,12 @@ async fn a_clean_store_is_clean_and_a_damaged_one_is_reported() {
             .expect("inserted");
         let stray = NamedNodeRef::new("https://example.org/stray").expect("IRI");
         store
-            .insert(QuadRef::new(stray, label, stray, GraphNameRef::DefaultGraph))
+            .insert(QuadRef::new(
+                stray,
+                label,
+                stray,
+                GraphNameRef::DefaultGraph,
+            ))
             .expect("inserted");
     }
     let (code, output) = check(&data);

@@ -212,7 +212,10 @@ impl LogBuffer {
 
 impl std::io::Write for LogBuffer {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("the log buffer").extend_from_slice(bytes);
+        self.0
+            .lock()
+            .expect("the log buffer")
+            .extend_from_slice(bytes);
         Ok(bytes.len())
     }
 

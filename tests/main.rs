@@ -3,8 +3,8 @@
 mod access;
 mod atom;
 mod backup;
-mod check;
 mod browser;
+mod check;
 mod cli;
 mod dumps;
 mod harvest;

@@ -113,7 +113,8 @@ async fn every_response_carries_a_request_id_which_is_in_the_logs() {
     let text = logs.text();
     assert!(
         text.lines()
-            .any(|line| line.contains("request_id=trace-me-7") && line.contains("authentication failed")),
+            .any(|line| line.contains("request_id=trace-me-7")
+                && line.contains("authentication failed")),
         "{text}"
     );
 }

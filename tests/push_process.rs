@@ -173,7 +173,10 @@ fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
         .status();
     let answer = pusher.join().expect("the pusher thread");
     let status = server.child.wait().expect("the server exits");
-    assert!(status.success(), "the server did not stop cleanly: {status}");
+    assert!(
+        status.success(),
+        "the server did not stop cleanly: {status}"
+    );
 
     let mut server = start_server(&data);
     let client = blocking::client();

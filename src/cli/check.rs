@@ -38,12 +38,19 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         return Err(error.into());
     }
     if search.is_none() {
-        writeln!(stdout, "note: no search index (a server builds it at start)")?;
+        writeln!(
+            stdout,
+            "note: no search index (a server builds it at start)"
+        )?;
     }
     writeln!(
         stdout,
         "{}: {} records, {} versions hashed, {} events, {} quads compared, {} problems",
-        if summary.problems == 0 { "clean" } else { "PROBLEMS" },
+        if summary.problems == 0 {
+            "clean"
+        } else {
+            "PROBLEMS"
+        },
         summary.records,
         summary.versions,
         summary.events,

@@ -72,7 +72,11 @@ fn route_of<B>(request: &axum::http::Request<B>) -> &str {
 }
 
 /// Counts the request by route template, method and status, and times it to the response head.
-pub async fn record_metrics(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn record_metrics(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let route = route_of(&request).to_owned();
     let method = request.method().as_str().to_owned();

@@ -73,7 +73,10 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, ApiError> {
     let size = store_size(&state).await;
     Ok((
         [
-            (header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"),
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
             (header::CACHE_CONTROL, "no-store"),
         ],
         state.metrics.render(size),
@@ -95,13 +98,14 @@ async fn store_size(state: &AppState) -> Option<StoreSize> {
         }
     }
     let store = state.store.clone();
-    let measured = spawn_blocking_in_span(move || -> Result<StoreSize, crate::store::StoreError> {
-        Ok(StoreSize {
-            records: store.record_count()? as u64,
-            quads: store.quad_count()?,
+    let measured =
+        spawn_blocking_in_span(move || -> Result<StoreSize, crate::store::StoreError> {
+            Ok(StoreSize {
+                records: store.record_count()? as u64,
+                quads: store.quad_count()?,
+            })
         })
-    })
-    .await;
+        .await;
     match measured {
         Ok(Ok(size)) => {
             *state
