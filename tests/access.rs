@@ -146,7 +146,7 @@ async fn one_client_cannot_take_every_query_slot() {
 #[tokio::test]
 async fn security_headers_are_on_every_kind_of_response() {
     let app = spawn_app().await;
-    let requests: Vec<(&str, &str, reqwest::RequestBuilder)> = vec![
+    let requests: [(&str, &str, reqwest::RequestBuilder); 12] = [
         ("home", "", app.client.get(format!("{}/", app.address))),
         (
             "list",
@@ -264,7 +264,7 @@ async fn error_bodies_reveal_nothing_internal() {
     let url = |path: &str| format!("{}{path}", app.address);
     let c = &app.client;
     let huge = "x".repeat(300 * 1024);
-    let requests = vec![
+    let requests = [
         c.get(url("/nothing/here")),
         c.get(url("/id/../../etc/passwd")),
         c.get(url("/id/consultatie/%2e%2e%2f%2e%2e%2fetc%2fpasswd")),

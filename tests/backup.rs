@@ -155,6 +155,33 @@ async fn a_live_backup_restores_the_same_graphs_tokens_and_search() {
     }
     assert_eq!(original.len(), copy.len());
 
+    // With no server holding the folder, the backup is taken offline.
+    let offline = dir.path().join("offline-backup");
+    let output = run(vec![
+        "backup".into(),
+        "--data".into(),
+        data.display().to_string(),
+        "--out".into(),
+        offline.display().to_string(),
+    ])
+    .await;
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(graph_hashes(&offline.join("store")), original);
+    // A backup never overwrites.
+    let again = run(vec![
+        "backup".into(),
+        "--data".into(),
+        data.display().to_string(),
+        "--out".into(),
+        offline.display().to_string(),
+    ])
+    .await;
+    assert_eq!(again.status.code(), Some(2));
+
     // A server on the restored folder: same tokens, same holders, search works.
     let mut config = test_config();
     config.storage = Storage::Disk(restored.clone());
