@@ -163,6 +163,12 @@ async fn start_server(data: PathBuf) -> BenchResult<Server> {
             dump_dir: None,
             dump_every: Duration::from_secs(24 * 3600),
         },
+        access: agora::config::AccessConfig {
+            token_file: None,
+            admins: Vec::new(),
+            max_queries_per_client: 4,
+            backup_dir: None,
+        },
     };
     let application = Application::build(config)
         .await

@@ -11,13 +11,15 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::auth::{Keyring, Reload};
 use crate::config::{ServeConfig, Storage};
 use crate::demo;
+use crate::metrics::{Counter, Metrics};
 use crate::model::GraphNames;
 use crate::push::Pusher;
 use crate::search::SearchIndex;
 use crate::store::Store;
-use crate::web::{app, AppState};
+use crate::web::{app, AppState, Parts};
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -44,6 +46,7 @@ impl Application {
             Storage::Disk(path) => SearchIndex::open(&search_folder(path)),
         }
         .context("while opening the search index")?;
+        let metrics = Metrics::default();
         let with_demo = config.demo;
         let loaded = {
             let store = store.clone();
@@ -64,6 +67,7 @@ impl Application {
                 .context("while bringing the search index in step")?
                 .context("while bringing the search index in step")?;
             if let Some(report) = rebuilt {
+                metrics.increment(Counter::SearchRebuild);
                 tracing::info!(
                     documents = report.documents,
                     seconds = report.elapsed.as_secs_f64(),
@@ -77,16 +81,24 @@ impl Application {
         let shapes = demo::shapes_in_context().context("while loading the built-in shapes")?;
         let reference = demo::reference_triples().context("while loading the reference data")?;
         let pusher = Pusher::new(store.clone(), shapes, reference).with_search(search.clone());
-        if config.tokens.is_empty() {
+        let keyring = Keyring::new(config.tokens.clone(), config.access.token_file.clone())
+            .context("while reading the write tokens")?;
+        if keyring.is_empty() {
             tracing::info!("no write tokens configured: the push API refuses every write");
         } else {
             tracing::info!(
-                holders = config.tokens.holders().collect::<Vec<_>>().join(","),
+                holders = keyring.holders().join(","),
                 "write tokens configured"
             );
         }
-        let state = AppState::new(store, pusher, search, config)
-            .context("while compiling the page templates")?;
+        let parts = Parts {
+            store,
+            pusher,
+            search,
+            keyring,
+            metrics,
+        };
+        let state = AppState::new(parts, config).context("while compiling the page templates")?;
         Ok(Self { listener, state })
     }
 
@@ -113,7 +125,17 @@ impl Application {
         let releaser = tokio::spawn(release_embargoed(
             self.state.store.clone(),
             self.state.search.clone(),
+            self.state.metrics.clone(),
         ));
+        let token_watcher = tokio::spawn(watch_tokens(
+            self.state.keyring.clone(),
+            self.state.metrics.clone(),
+        ));
+        let shutting_down = self.state.shutting_down.clone();
+        let shutdown = async move {
+            shutdown.await;
+            shutting_down.store(true, std::sync::atomic::Ordering::Relaxed);
+        };
         let dumper = self.state.config.feeds.dump_dir.clone().map(|dir| {
             tokio::spawn(write_dumps(
                 self.state.store.clone(),
@@ -127,10 +149,14 @@ impl Application {
                 tracing::warn!(error = %error, "could not set TCP_NODELAY");
             }
         });
-        let served = axum::serve(listener, app(self.state))
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let served = axum::serve(
+            listener,
+            app(self.state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
         releaser.abort();
+        token_watcher.abort();
         if let Some(dumper) = dumper {
             dumper.abort();
         }
@@ -142,12 +168,12 @@ impl Application {
 /// the schedule every second (a cheap index lookup) and releases what is due, then brings the
 /// search index in step with the released records. The same tick rebuilds a search index that a
 /// failed update left stale.
-async fn release_embargoed(store: Store, search: SearchIndex) {
+async fn release_embargoed(store: Store, search: SearchIndex, metrics: Metrics) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        let (store, search) = (store.clone(), search.clone());
+        let (store, search, metrics) = (store.clone(), search.clone(), metrics.clone());
         let outcome =
             tokio::task::spawn_blocking(move || -> Result<Vec<_>, crate::store::StoreError> {
                 let released = match store.next_release()? {
@@ -161,10 +187,13 @@ async fn release_embargoed(store: Store, search: SearchIndex) {
                 search.refresh_or_mark_stale(&store, &ids);
                 if search.is_stale() {
                     match search.rebuild(&store) {
-                        Ok(report) => tracing::info!(
-                            documents = report.documents,
-                            "stale search index rebuilt"
-                        ),
+                        Ok(report) => {
+                            metrics.increment(Counter::SearchRebuild);
+                            tracing::info!(
+                                documents = report.documents,
+                                "stale search index rebuilt"
+                            )
+                        }
                         Err(error) => {
                             tracing::error!(error = %error, "rebuilding the search index failed")
                         }
@@ -181,6 +210,61 @@ async fn release_embargoed(store: Store, search: SearchIndex) {
             }
             Ok(Err(error)) => tracing::error!(error = %error, "releasing embargoed records failed"),
             Err(error) => tracing::error!(error = %error, "the release task panicked"),
+        }
+    }
+}
+
+/// How often the token file is read to see whether it changed: a revoked token stops working
+/// within this time (SIGHUP makes it immediate).
+const TOKEN_POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads the token file again every [`TOKEN_POLL`] and on SIGHUP; a changed file replaces the
+/// tokens in force. The file is small, so reading it is cheaper and surer than trusting
+/// modification times (coarse on some file systems).
+async fn watch_tokens(keyring: Keyring, metrics: Metrics) {
+    if keyring.file().is_none() {
+        return;
+    }
+    #[cfg(unix)]
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut tick = tokio::time::interval(TOKEN_POLL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        #[cfg(unix)]
+        {
+            let hangup_received = async {
+                match hangup.as_mut() {
+                    Some(signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tick.tick() => {},
+                () = hangup_received => tracing::info!("SIGHUP: reading the token file again"),
+            }
+        }
+        #[cfg(not(unix))]
+        tick.tick().await;
+        let reloading = keyring.clone();
+        match tokio::task::spawn_blocking(move || reloading.reload()).await {
+            Ok(Ok(Reload::Unchanged)) => {}
+            Ok(Ok(Reload::Replaced)) => {
+                metrics.increment(Counter::TokenReload);
+                tracing::info!(
+                    holders = keyring.holders().join(","),
+                    "token file changed: tokens replaced"
+                );
+            }
+            Ok(Err(error)) => {
+                metrics.increment(Counter::TokenReload);
+                tracing::error!(
+                    error = %error,
+                    "the token file cannot be used: only --token tokens are in force until it is fixed"
+                );
+            }
+            Err(error) => tracing::error!(error = %error, "the token reload task panicked"),
         }
     }
 }

@@ -3,8 +3,13 @@
 //! A token is given as `HOLDER:SECRET` (flag `--token`, or one per line of `--token-file`), or,
 //! so that the file itself holds no secret, as `HOLDER:sha256:HEX`. There is no default token:
 //! a server started without any accepts no writes.
+//!
+//! A running server checks tokens through a [`Keyring`]: the `--token` flags, fixed, plus the
+//! token file, read again when it changes (or on SIGHUP), so a token is revoked by deleting its
+//! line, without a restart.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use sha2::{Digest, Sha256};
 
@@ -88,6 +93,11 @@ impl Tokens {
             path: path.display().to_string(),
             error,
         })?;
+        self.add_text(&text, path)
+    }
+
+    /// Adds every token of the text of the file `path`.
+    fn add_text(&mut self, text: &str, path: &Path) -> Result<(), TokenError> {
         for (number, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -108,6 +118,109 @@ impl Tokens {
             }
         }
         found
+    }
+}
+
+/// The tokens a running server accepts: fixed ones (flags) plus those of a token file that may
+/// change while the server runs. Cheap to clone; clones share the current set.
+#[derive(Debug, Clone)]
+pub struct Keyring {
+    fixed: Tokens,
+    file: Option<PathBuf>,
+    current: Arc<RwLock<Loaded>>,
+}
+
+#[derive(Debug, Default)]
+struct Loaded {
+    /// Whether the file was read at least once.
+    read: bool,
+    /// The file's text as last read (`None`: missing or unreadable).
+    text: Option<String>,
+    tokens: Tokens,
+}
+
+/// What [`Keyring::reload`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reload {
+    /// The file is as it was.
+    Unchanged,
+    /// The file changed and its tokens replaced the old ones.
+    Replaced,
+}
+
+impl Keyring {
+    /// The fixed `tokens` plus those of `file`, read now.
+    pub fn new(fixed: Tokens, file: Option<PathBuf>) -> Result<Self, TokenError> {
+        let keyring = Self {
+            fixed,
+            file,
+            current: Arc::default(),
+        };
+        keyring.reload()?;
+        Ok(keyring)
+    }
+
+    /// The token file, if there is one.
+    pub fn file(&self) -> Option<&Path> {
+        self.file.as_deref()
+    }
+
+    /// Reads the token file again; when its text changed, its tokens replace the old ones.
+    ///
+    /// Fails closed: a file that is missing or has a malformed line leaves only the fixed
+    /// tokens in force until it is fixed (a revocation must never be undone by a typo), and the
+    /// error says why.
+    pub fn reload(&self) -> Result<Reload, TokenError> {
+        let Some(path) = &self.file else {
+            return Ok(Reload::Unchanged);
+        };
+        let read = std::fs::read_to_string(path);
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        let text = read.as_ref().ok().cloned();
+        if current.read && current.text == text {
+            return Ok(Reload::Unchanged);
+        }
+        current.read = true;
+        current.text = text;
+        current.tokens = Tokens::default();
+        let text = read.map_err(|error| TokenError::Io {
+            path: path.display().to_string(),
+            error,
+        })?;
+        let mut tokens = Tokens::default();
+        tokens.add_text(&text, path)?;
+        current.tokens = tokens;
+        Ok(Reload::Replaced)
+    }
+
+    /// Whether no token is in force (the server then refuses every write).
+    pub fn is_empty(&self) -> bool {
+        self.fixed.is_empty()
+            && self
+                .current
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .tokens
+                .is_empty()
+    }
+
+    /// The holders of the tokens in force.
+    pub fn holders(&self) -> Vec<String> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        self.fixed
+            .holders()
+            .chain(current.tokens.holders())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The holder of `secret`, if it is a token in force.
+    pub fn holder_of(&self, secret: &str) -> Option<String> {
+        if let Some(holder) = self.fixed.holder_of(secret) {
+            return Some(holder.to_owned());
+        }
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current.tokens.holder_of(secret).map(str::to_owned)
     }
 }
 
@@ -159,5 +272,35 @@ mod tests {
             .is_err());
         assert!(tokens.add("x:sha256:abc", "--token").is_err());
         assert!(tokens.is_empty());
+    }
+
+    #[test]
+    fn a_token_deleted_from_the_file_stops_working_after_a_reload() -> Result<(), TokenError> {
+        let dir = tempfile::tempdir().map_err(|error| TokenError::Io {
+            path: "tempdir".to_owned(),
+            error,
+        })?;
+        let path = dir.path().join("tokens");
+        let write = |text: &str| std::fs::write(&path, text).expect("the file is written");
+        write("kaleidos:0123456789abcdef0123\ngent:fedcba9876543210fedc\n");
+        let keyring = Keyring::new(Tokens::default(), Some(path.clone()))?;
+        assert_eq!(
+            keyring.holder_of("fedcba9876543210fedc").as_deref(),
+            Some("gent")
+        );
+        assert_eq!(keyring.reload()?, Reload::Unchanged);
+        write("kaleidos:0123456789abcdef0123\n");
+        assert_eq!(keyring.reload()?, Reload::Replaced);
+        assert_eq!(keyring.holder_of("fedcba9876543210fedc"), None);
+        assert_eq!(
+            keyring.holder_of("0123456789abcdef0123").as_deref(),
+            Some("kaleidos")
+        );
+        // A malformed file fails closed.
+        write("kaleidos:short\n");
+        assert!(keyring.reload().is_err());
+        assert_eq!(keyring.holder_of("0123456789abcdef0123"), None);
+        assert!(keyring.is_empty());
+        Ok(())
     }
 }

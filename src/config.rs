@@ -57,6 +57,62 @@ pub enum Command {
     /// Mirror another Agora's LDES streams into a data folder (resumes where it stopped; applies
     /// withdrawals; `--follow` keeps polling).
     Harvest(HarvestArgs),
+    /// Back up a data folder (store, history, event log, token file) into a new folder: offline,
+    /// or, when a server holds the folder, through its admin API (`--url`).
+    Backup(BackupArgs),
+    /// Restore a backup into a new data folder and rebuild its search index.
+    Restore(RestoreArgs),
+    /// Check a data folder's integrity, offline (exit 0: clean; 1: problems found; 2: the
+    /// folder cannot be opened).
+    Check(CheckArgs),
+}
+
+/// `agora backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new folder to write the backup into.
+    #[arg(long)]
+    pub out: PathBuf,
+
+    /// The token file to include in an offline backup (a server includes its own).
+    #[arg(long, env = "AGORA_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+
+    /// The running Agora that holds the data folder, such as http://127.0.0.1:8080: the backup
+    /// is then written by the server (`POST /api/admin/backup`) and moved to --out.
+    #[arg(long, env = "AGORA_URL")]
+    pub url: Option<String>,
+
+    /// A file holding an admin token (its first line), for --url.
+    #[arg(long, env = "AGORA_ADMIN_TOKEN_FILE")]
+    pub admin_token_file: Option<PathBuf>,
+
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `agora restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup folder (written by `agora backup`).
+    pub backup: PathBuf,
+
+    /// Where to restore the token file (default: `tokens` inside the new data folder).
+    #[arg(long)]
+    pub token_file: Option<PathBuf>,
+
+    /// The new data folder (must not exist, or be empty).
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// `agora check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 /// `agora harvest`.
@@ -210,9 +266,26 @@ pub struct ServeArgs {
     #[arg(long = "token", env = "AGORA_TOKENS", value_delimiter = ',')]
     pub tokens: Vec<String>,
 
-    /// A file of write tokens, one `HOLDER:SECRET` or `HOLDER:sha256:HEX` per line.
+    /// A file of write tokens, one `HOLDER:SECRET` or `HOLDER:sha256:HEX` per line. The server
+    /// reads it again when it changes (checked every second) and on SIGHUP: deleting a line
+    /// revokes that token without a restart.
     #[arg(long, env = "AGORA_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
+
+    /// A holder whose tokens may also call the admin API (`POST /api/admin/backup`);
+    /// repeatable. Without one, the admin API refuses every call.
+    #[arg(long = "admin", env = "AGORA_ADMINS", value_delimiter = ',', value_parser = parse_holder)]
+    pub admins: Vec<String>,
+
+    /// How many SPARQL queries one client (IP address) may run at once; more get 429. Defaults
+    /// to half of --max-concurrent-queries (at least 1), so one client cannot take every slot.
+    #[arg(long, env = "AGORA_MAX_QUERIES_PER_CLIENT")]
+    pub max_queries_per_client: Option<usize>,
+
+    /// Folder where `POST /api/admin/backup` writes backups (default: `backups` next to the
+    /// data folder).
+    #[arg(long, env = "AGORA_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// `agora load`.
@@ -294,10 +367,25 @@ pub struct ServeConfig {
     pub max_body_bytes: usize,
     /// Largest push body, in bytes.
     pub max_push_bytes: usize,
-    /// The write tokens (hashed).
+    /// The write tokens given as flags (hashed).
     pub tokens: Tokens,
     /// The harvest feeds.
     pub feeds: FeedConfig,
+    /// Token file, admins, per-client limits, backups.
+    pub access: AccessConfig,
+}
+
+/// Who may do what, and how much one client may ask for.
+#[derive(Debug, Clone)]
+pub struct AccessConfig {
+    /// The token file, read again when it changes.
+    pub token_file: Option<PathBuf>,
+    /// Holders whose tokens may call the admin API.
+    pub admins: Vec<String>,
+    /// SPARQL queries one client may run at once (at least 1).
+    pub max_queries_per_client: usize,
+    /// Where admin backups are written; `None`: the admin backup is unavailable (in memory).
+    pub backup_dir: Option<PathBuf>,
 }
 
 /// Settings of the harvest feeds.
@@ -329,6 +417,9 @@ pub enum ConfigError {
     /// Bad concurrency bound.
     #[error("--max-concurrent-queries must be at least 1")]
     MaxConcurrentQueries,
+    /// Bad per-client bound.
+    #[error("--max-queries-per-client must be at least 1")]
+    MaxQueriesPerClient,
     /// A token cannot be used.
     #[error(transparent)]
     Token(#[from] TokenError),
@@ -364,9 +455,24 @@ impl ServeConfig {
                     tokens.add(token, "--token")?;
                 }
                 if let Some(path) = &args.token_file {
-                    tokens.add_file(path)?;
+                    // Checked now so that a bad file stops the start; the server reads it again.
+                    Tokens::default().add_file(path)?;
                 }
                 tokens
+            },
+            access: AccessConfig {
+                token_file: args.token_file.clone(),
+                admins: args.admins.clone(),
+                max_queries_per_client: match args.max_queries_per_client {
+                    Some(0) => return Err(ConfigError::MaxQueriesPerClient),
+                    Some(n) => n,
+                    None => (max_concurrent_queries / 2).max(1),
+                },
+                backup_dir: match (&args.backup_dir, args.memory) {
+                    (Some(dir), _) => Some(dir.clone()),
+                    (None, false) => Some(default_backup_dir(&args.store.data)),
+                    (None, true) => None,
+                },
             },
             feeds: FeedConfig {
                 page_size: match args.feed_page_size {
@@ -386,6 +492,16 @@ impl ServeConfig {
             },
         })
     }
+}
+
+/// `backups` next to the data folder `data` (outside it: a backup inside the folder it backs up
+/// would be copied into the next backup).
+pub fn default_backup_dir(data: &std::path::Path) -> PathBuf {
+    let parent = data
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    parent.join("backups")
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@
 //! - [`validate`]: the SHACL engine (Core and SPARQL): shapes in, validation reports out. No IO.
 //! - [`search`]: the full-text index (tantivy) of the published data, derived from the store.
 //! - [`push`]: a write as the push API sees it: parse, validate in context, write. No HTTP.
-//! - [`auth`]: write tokens, kept hashed, each naming its holder.
+//! - [`auth`]: write tokens, kept hashed, each naming its holder; the keyring a server reloads.
+//! - [`metrics`]: the Prometheus counters and histogram, rendered as text. No IO.
+//! - [`backup`]: backups of a live store (checkpoint, token file, manifest) and restores.
+//! - [`check`]: the integrity check of a data folder (`agora check`).
 //! - [`demo`]: the demo data and reference code lists embedded in the binary.
 //! - [`generate`]: deterministic synthetic data sets for benchmarks and tests.
 //! - [`web`]: the HTTP surface (axum): router, handlers, errors, templates.
@@ -23,6 +26,8 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -30,6 +35,7 @@ pub mod feed;
 pub mod generate;
 pub mod harvest;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod push;
 pub mod search;

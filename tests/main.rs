@@ -1,7 +1,10 @@
 //! Integration tests: one binary (see `Cargo.toml`), real servers on 127.0.0.1 port 0.
 
+mod access;
 mod atom;
+mod backup;
 mod browser;
+mod check;
 mod cli;
 mod dumps;
 mod harvest;
@@ -12,6 +15,7 @@ mod http_push;
 mod http_search;
 mod http_sparql;
 mod ldes_client;
+mod operations;
 mod push_process;
 mod shacl_w3c;
 mod sparql_clients;

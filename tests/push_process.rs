@@ -146,6 +146,51 @@ fn a_server_killed_mid_stream_keeps_every_acknowledged_write_and_no_partial_reco
     let _ = server.child.wait();
 }
 
+/// SIGTERM while a large batch is being validated and written: the server finishes the request
+/// in flight before it exits (axum's graceful shutdown waits for it, and the runtime waits for
+/// the blocking write), so the batch is acknowledged and whole after a restart.
+#[test]
+fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
+    // Batch validation is quadratic in the batch size (each record sees the rest of the batch
+    // as context): 300 records take seconds in a debug build, long enough to be interrupted.
+    const RECORDS: usize = 300;
+    let (_dir, data) = temp_data_dir();
+    let mut server = start_server(&data);
+    let mut batch = String::new();
+    for index in 0..RECORDS {
+        let (root, turtle) = organisation(500_000 + index);
+        batch.push_str(&format!("<{root}> {{\n{turtle}\n}}\n"));
+    }
+    let url = format!("{}/api/records", server.address);
+    let pusher = std::thread::spawn(move || {
+        let client = blocking::client_with_timeout(Duration::from_secs(120));
+        client.post_as(&url, KALEIDOS_TOKEN, "application/trig", &batch)
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    let pid = server.child.id();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let answer = pusher.join().expect("the pusher thread");
+    let status = server.child.wait().expect("the server exits");
+    assert!(
+        status.success(),
+        "the server did not stop cleanly: {status}"
+    );
+
+    let mut server = start_server(&data);
+    let client = blocking::client();
+    let stored = client.select(
+        &server.address,
+        "SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }",
+    );
+    // The batch was sent well before the signal, so graceful shutdown must finish it.
+    assert_eq!(answer, Some(201), "the push in flight was not finished");
+    assert_eq!(stored, RECORDS, "an acknowledged batch is not whole");
+    let _ = server.child.kill();
+    let _ = server.child.wait();
+}
+
 /// A tiny blocking client over reqwest's async one (reqwest is built without `blocking`).
 mod blocking {
     pub struct Client {
@@ -154,13 +199,17 @@ mod blocking {
     }
 
     pub fn client() -> Client {
+        client_with_timeout(std::time::Duration::from_secs(10))
+    }
+
+    pub fn client_with_timeout(timeout: std::time::Duration) -> Client {
         Client {
             runtime: tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a runtime"),
             inner: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
+                .timeout(timeout)
                 .build()
                 .expect("a client"),
         }
@@ -169,13 +218,18 @@ mod blocking {
     impl Client {
         /// POSTs Turtle; `None` when the server cannot be reached (killed).
         pub fn post(&self, url: &str, token: &str, turtle: &str) -> Option<u16> {
+            self.post_as(url, token, "text/turtle", turtle)
+        }
+
+        /// POSTs a body of `media_type`; `None` when the server cannot be reached.
+        pub fn post_as(&self, url: &str, token: &str, media_type: &str, body: &str) -> Option<u16> {
             self.runtime.block_on(async {
                 let response = self
                     .inner
                     .post(url)
                     .bearer_auth(token)
-                    .header("Content-Type", "text/turtle")
-                    .body(turtle.to_owned())
+                    .header("Content-Type", media_type)
+                    .body(body.to_owned())
                     .send()
                     .await
                     .ok()?;

@@ -1,6 +1,8 @@
 //! The subcommands. Only this module (and `main`) prints to stdout; errors are printed once,
 //! with their chain, and become the exit code.
 
+mod backup;
+mod check;
 mod dump;
 mod generate;
 mod harvest;
@@ -23,6 +25,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Push(args) => push::run(&args),
         Command::Dump(args) => dump::run(&args),
         Command::Harvest(args) => harvest::run(&args),
+        Command::Backup(args) => backup::run(&args),
+        Command::Restore(args) => backup::restore(&args),
+        Command::Check(args) => check::run(&args),
     };
     match outcome {
         Ok(code) => code,

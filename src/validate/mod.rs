@@ -70,7 +70,7 @@ use crate::ingest::normalise_quad;
 
 pub use graph::{ContextGraph, DataGraph};
 pub use path::Path;
-pub use report::{ValidationReport, ValidationResult};
+pub use report::{term_text, ValidationReport, ValidationResult};
 
 /// Why a shapes graph could not be loaded.
 #[derive(Debug, thiserror::Error)]

@@ -62,6 +62,15 @@ pub enum ApiError {
     /// 503: the query ran out of time, or too many are running.
     #[error("{0}")]
     Unavailable(String),
+    /// 429: this client asked for too much (failed authentications, concurrent queries);
+    /// answered with `Retry-After`.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What the client did and what to do.
+        message: String,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// 500: something failed inside Agora.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -82,6 +91,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -93,6 +103,10 @@ impl IntoResponse for ApiError {
         if let Self::Internal(cause) = &self {
             tracing::error!(error = format!("{cause:#}"), "internal error");
         }
+        let retry_after = match &self {
+            Self::TooManyRequests { retry_after, .. } => Some(retry_after.to_string()),
+            _ => None,
+        };
         let mut response = (status, format!("{self}\n")).into_response();
         let headers = response.headers_mut();
         headers.insert(
@@ -104,6 +118,9 @@ impl IntoResponse for ApiError {
                 header::WWW_AUTHENTICATE,
                 HeaderValue::from_static("Bearer realm=\"agora\""),
             );
+        }
+        if let Some(seconds) = retry_after.and_then(|text| HeaderValue::from_str(&text).ok()) {
+            headers.insert(header::RETRY_AFTER, seconds);
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             headers.insert(

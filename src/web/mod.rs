@@ -3,13 +3,17 @@
 //! Each resource module exposes `router()`; [`app`] merges them with the shared layers
 //! (tracing, security headers) and tests reuse it.
 
+mod admin;
 mod deadline;
 mod error;
 mod feeds;
 mod i18n;
 mod lang;
+pub mod limits;
 mod lists;
 mod negotiate;
+mod observe;
+mod ops;
 mod pages;
 mod push;
 mod query_page;
@@ -17,7 +21,9 @@ mod record_pages;
 mod search;
 mod sparql;
 
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::Router;
@@ -27,7 +33,9 @@ use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::Keyring;
 use crate::config::ServeConfig;
+use crate::metrics::{Metrics, StoreSize};
 use crate::push::Pusher;
 use crate::search::SearchIndex;
 use crate::store::Store;
@@ -49,20 +57,53 @@ pub struct AppState {
     pub pusher: Pusher,
     /// The full-text index of the published data.
     pub search: SearchIndex,
+    /// The write tokens in force (the token file is read again when it changes).
+    pub keyring: Keyring,
+    /// Request, query and push counters for `/metrics`.
+    pub metrics: Metrics,
+    /// Failed authentications and running queries per client.
+    pub limits: Arc<limits::ClientLimits>,
+    /// Set when shutdown begins: `/ready` then answers 503.
+    pub shutting_down: Arc<AtomicBool>,
+    /// The store's size as last measured for `/metrics`, and when.
+    pub store_size: Arc<Mutex<Option<(Instant, StoreSize)>>>,
+}
+
+/// What the state is built from besides the configuration.
+pub struct Parts {
+    /// The store.
+    pub store: Store,
+    /// The pusher over the store.
+    pub pusher: Pusher,
+    /// The search index.
+    pub search: SearchIndex,
+    /// The write tokens.
+    pub keyring: Keyring,
+    /// The metrics registry (shared with the background tasks).
+    pub metrics: Metrics,
 }
 
 impl AppState {
     /// Builds the state; fails only if a built-in template does not compile (a test guards it).
-    pub fn new(
-        store: Store,
-        pusher: Pusher,
-        search: SearchIndex,
-        config: ServeConfig,
-    ) -> Result<Self, tera::Error> {
+    pub fn new(parts: Parts, config: ServeConfig) -> Result<Self, tera::Error> {
+        let Parts {
+            store,
+            pusher,
+            search,
+            keyring,
+            metrics,
+        } = parts;
         Ok(Self {
             pusher,
             search,
             store,
+            keyring,
+            metrics,
+            limits: Arc::new(limits::ClientLimits::new(
+                config.access.max_queries_per_client,
+            )),
+            shutting_down: Arc::default(),
+            store_size: Arc::default(),
             templates: Arc::new(templates()?),
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
             config: Arc::new(config),
@@ -182,8 +223,14 @@ pub fn app(state: AppState) -> Router {
         .merge(feeds::router())
         .merge(feeds::catalog_router())
         .merge(search::router())
+        .merge(ops::router())
+        .merge(admin::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -207,7 +254,12 @@ pub fn app(state: AppState) -> Router {
                 .allow_methods([Method::GET, Method::POST, Method::HEAD])
                 .allow_headers([header::ACCEPT, header::CONTENT_TYPE]),
         )
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::record_metrics,
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(observe::make_span))
+        .layer(axum::middleware::from_fn(observe::request_id))
         .with_state(state)
 }
 

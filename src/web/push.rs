@@ -18,11 +18,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::ingest::IngestError;
+use crate::metrics::Counter;
 use crate::model::vocab;
 use crate::push::{PushError, RecordReport};
 use crate::sparql::GRAPH_OFFERS;
 use crate::store::ResultFormat;
 use crate::store::{Precondition, PutOutcome, RecordState, WriteError, WriteReceipt};
+use crate::web::limits::ClientIp;
 use crate::web::negotiate::choose_offer;
 use crate::web::{ApiError, AppState};
 
@@ -53,34 +55,74 @@ async fn openapi() -> Response {
         .into_response()
 }
 
-/// The holder named by the request's bearer token: 401 without one, 403 with a wrong one.
-fn holder(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    if state.config.tokens.is_empty() {
+/// The holder named by the request's bearer token: 401 without one, 403 with a wrong one, 429
+/// when this client failed too often lately. Failures are counted and logged with the client's
+/// address, never with the token.
+pub(crate) fn authenticate(
+    state: &AppState,
+    ClientIp(client): ClientIp,
+    headers: &HeaderMap,
+) -> Result<String, ApiError> {
+    if let Some(wait) = state.limits.auth_blocked(client) {
+        state.metrics.increment(Counter::AuthRateLimited);
+        tracing::warn!(%client, "authentication refused: too many failures from this client");
+        return Err(ApiError::TooManyRequests {
+            message: format!(
+                "too many failed authentications from this address; retry in {} s",
+                wait.as_secs().max(1)
+            ),
+            retry_after: wait.as_secs().max(1),
+        });
+    }
+    if state.keyring.is_empty() {
         return Err(ApiError::Forbidden(
             "this Agora accepts no writes: it was started without write tokens (--token or \
              --token-file)"
                 .to_owned(),
         ));
     }
+    let failed = |reason: &'static str, error: ApiError| {
+        state.limits.auth_failed(client);
+        state.metrics.increment(Counter::AuthFailure);
+        tracing::warn!(%client, reason, "authentication failed");
+        error
+    };
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(ApiError::Unauthorized(
-            "writes need a token: send `Authorization: Bearer <token>`".to_owned(),
+        return Err(failed(
+            "no Authorization header",
+            ApiError::Unauthorized(
+                "writes need a token: send `Authorization: Bearer <token>`".to_owned(),
+            ),
         ));
     };
-    let token = value
+    let Some(token) = value
         .to_str()
         .ok()
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or_else(|| {
-            ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".to_owned())
-        })?;
-    state
-        .config
-        .tokens
-        .holder_of(token)
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::Forbidden("this token is not valid here".to_owned()))
+    else {
+        return Err(failed(
+            "the Authorization header is not a bearer token",
+            ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".to_owned()),
+        ));
+    };
+    state.keyring.holder_of(token).ok_or_else(|| {
+        failed(
+            "unknown token",
+            ApiError::Forbidden("this token is not valid here".to_owned()),
+        )
+    })
+}
+
+/// Counts a write's outcome: accepted when it answered with a success.
+fn counted(state: &AppState, result: Result<Response, ApiError>) -> Result<Response, ApiError> {
+    let accepted = matches!(&result, Ok(response) if response.status().is_success());
+    state.metrics.increment(if accepted {
+        Counter::PushAccepted
+    } else {
+        Counter::PushRefused
+    });
+    result
 }
 
 fn body_format(headers: &HeaderMap) -> Result<RdfFormat, ApiError> {
@@ -124,29 +166,36 @@ fn precondition(headers: &HeaderMap) -> Result<Precondition, ApiError> {
 
 async fn push(
     State(state): State<AppState>,
+    client: ClientIp,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    write(state, headers, body, None).await
+    let result = write(state.clone(), client, headers, body, None).await;
+    counted(&state, result)
 }
 
 async fn replace(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    client: ClientIp,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let id = record_id(&id)?;
-    write(state, headers, body, Some(id)).await
+    let result = match record_id(&id) {
+        Ok(id) => write(state.clone(), client, headers, body, Some(id)).await,
+        Err(error) => Err(error),
+    };
+    counted(&state, result)
 }
 
 async fn write(
     state: AppState,
+    client: ClientIp,
     headers: HeaderMap,
     body: Body,
     expected: Option<Uuid>,
 ) -> Result<Response, ApiError> {
-    let holder = holder(&state, &headers)?;
+    let holder = authenticate(&state, client, &headers)?;
     let format = body_format(&headers)?;
     let precondition = precondition(&headers)?;
     let body = crate::web::sparql::read_body(body, state.config.max_push_bytes).await?;
@@ -448,9 +497,21 @@ async fn withdraw(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(params): Query<WithdrawParams>,
+    client: ClientIp,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let holder = holder(&state, &headers)?;
+    let result = withdraw_record(state.clone(), id, params, client, headers).await;
+    counted(&state, result)
+}
+
+async fn withdraw_record(
+    state: AppState,
+    id: String,
+    params: WithdrawParams,
+    client: ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let holder = authenticate(&state, client, &headers)?;
     let reason = params
         .reason
         .map(|reason| reason.trim().to_owned())

@@ -50,6 +50,7 @@ struct Results {
 /// Renders the page: the editor alone, or with the results of the `query` parameter.
 pub async fn page(
     state: &AppState,
+    client: crate::web::limits::ClientIp,
     parameters: &[(String, String)],
     headers: &HeaderMap,
     switch: LanguageSwitch,
@@ -92,7 +93,7 @@ pub async fn page(
     if parameter("query").is_some() {
         let url = shareable_url(headers, parameters);
         context.insert("share_url", &url);
-        match run(state, parameters).await {
+        match run(state, client, parameters).await {
             Ok(results) => context.insert("results", &results),
             Err(error) => {
                 status = error.status();
@@ -109,12 +110,16 @@ pub async fn page(
 }
 
 /// Evaluates the query of `parameters` like the endpoint does and collects a table.
-async fn run(state: &AppState, parameters: &[(String, String)]) -> Result<Results, ApiError> {
+async fn run(
+    state: &AppState,
+    client: crate::web::limits::ClientIp,
+    parameters: &[(String, String)],
+) -> Result<Results, ApiError> {
     let request = ProtocolRequest::from_parameters(parameters, None)?;
     let parsed = request
         .parse(&state.config.base_iri)
         .map_err(QueryError::from)?;
-    let permit = crate::web::sparql::query_slot(state).await?;
+    let permit = crate::web::sparql::query_slot(state, client).await?;
     let deadline = Deadline::start(state.config.query_timeout);
     let any_dataset = !request.default_graphs.is_empty() || !request.named_graphs.is_empty();
     let options = QueryOptions {

@@ -17,10 +17,12 @@ use axum::routing::get;
 use axum::Router;
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
+use crate::metrics::Counter;
 use crate::sparql::{offers, ProtocolRequest, GRAPH_OFFERS, RESULT_OFFERS};
 use crate::store::{QueryError, QueryOptions, ResultFormat};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
+use crate::web::limits::{ClientIp, ClientQuerySlot};
 use crate::web::{negotiate, AppState};
 
 /// Size of the chunks the response body is sent in.
@@ -43,6 +45,7 @@ const SPARQL_UPDATE: &str = "application/sparql-update";
 async fn query(
     State(state): State<AppState>,
     method: Method,
+    client: ClientIp,
     RawQuery(raw_query): RawQuery,
     switch: crate::web::lang::LanguageSwitch,
     headers: HeaderMap,
@@ -70,7 +73,7 @@ async fn query(
     }
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
     if method == Method::GET && negotiate::prefers_html(accept) {
-        return crate::web::query_page::page(&state, &parameters, &headers, switch).await;
+        return crate::web::query_page::page(&state, client, &parameters, &headers, switch).await;
     }
     if method == Method::GET
         && !parameters
@@ -86,7 +89,8 @@ async fn query(
     let available = offers(&parsed);
     let offer = negotiate::choose_offer(accept, available)?;
 
-    let permit = query_slot(&state).await?;
+    let permit = query_slot(&state, client).await?;
+    let metrics = state.metrics.clone();
 
     let deadline = Deadline::start(state.config.query_timeout);
     let answer_by = deadline.answer_by();
@@ -112,6 +116,7 @@ async fn query(
             .and_then(|writer| writer.finish().map_err(QueryError::from));
         if let Err(error) = outcome {
             if matches!(error, QueryError::Cancelled) {
+                metrics.increment(Counter::QueryTimeout);
                 tracing::warn!("query cancelled at the time limit");
             }
             let _receiver_gone = sender.blocking_send(Message::Failed(error));
@@ -210,15 +215,39 @@ fn service_description(headers: &HeaderMap, accept: Option<&str>) -> Result<Resp
     Ok(response)
 }
 
-/// Waits (at most [`SLOT_WAIT`]) for one of the evaluation slots that bound the queries running
-/// at once; past that, the caller gets 503 with `Retry-After`.
-pub(crate) async fn query_slot(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
-    tokio::time::timeout(SLOT_WAIT, state.query_slots.clone().acquire_owned())
+/// The right to evaluate one query: one of the client's own slots and one of the server's.
+/// Dropping it frees both.
+pub(crate) struct QuerySlot {
+    _client: ClientQuerySlot,
+    _server: OwnedSemaphorePermit,
+}
+
+/// Takes one of `client`'s query slots (429 with `Retry-After` if it runs its share already),
+/// then waits (at most [`SLOT_WAIT`]) for one of the evaluation slots that bound the queries
+/// running at once; past that, the caller gets 503 with `Retry-After`.
+pub(crate) async fn query_slot(state: &AppState, client: ClientIp) -> Result<QuerySlot, ApiError> {
+    let Some(client_slot) = state.limits.query_slot(client.0) else {
+        state.metrics.increment(Counter::ClientQueryRefused);
+        return Err(ApiError::TooManyRequests {
+            message: format!(
+                "this address already runs {} queries at once, the most one client may; wait \
+                 for one to finish",
+                state.config.access.max_queries_per_client
+            ),
+            retry_after: SLOT_WAIT.as_secs(),
+        });
+    };
+    let permit = tokio::time::timeout(SLOT_WAIT, state.query_slots.clone().acquire_owned())
         .await
         .map_err(|_| {
+            state.metrics.increment(Counter::QueryRefused);
             ApiError::Unavailable("too many queries are running; retry in a moment".to_owned())
         })?
-        .map_err(|error| ApiError::Internal(error.into()))
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    Ok(QuerySlot {
+        _client: client_slot,
+        _server: permit,
+    })
 }
 
 /// What the evaluating thread sends to the response body.
