@@ -101,6 +101,7 @@ fn main() -> BenchResult {
                 dump_dir: None,
                 dump_every: Duration::from_secs(24 * 3600),
             },
+            kaleidos: None,
         };
         let application = Application::build(config).await.map_err(|e| format!("{e:#}"))?;
         let source = application.store().clone();

@@ -163,6 +163,7 @@ async fn start_server(data: PathBuf) -> BenchResult<Server> {
             dump_dir: None,
             dump_every: Duration::from_secs(24 * 3600),
         },
+        kaleidos: None,
     };
     let application = Application::build(config)
         .await

@@ -37,6 +37,7 @@ pub fn test_config() -> ServeConfig {
             dump_dir: None,
             dump_every: Duration::from_secs(24 * 3600),
         },
+        kaleidos: None,
     }
 }
 

@@ -7,6 +7,8 @@ mod dumps;
 mod harvest;
 mod helpers;
 mod http_feeds;
+mod kaleidos;
+mod kaleidos_producer;
 mod http_pages;
 mod http_push;
 mod http_search;

@@ -16,6 +16,7 @@ mod query_page;
 mod record_pages;
 mod search;
 mod sparql;
+mod themis;
 
 use std::sync::Arc;
 
@@ -182,6 +183,7 @@ pub fn app(state: AppState) -> Router {
         .merge(feeds::router())
         .merge(feeds::catalog_router())
         .merge(search::router())
+        .merge(themis::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -54,7 +54,7 @@ async fn openapi() -> Response {
 }
 
 /// The holder named by the request's bearer token: 401 without one, 403 with a wrong one.
-fn holder(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
+pub(super) fn holder(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
     if state.config.tokens.is_empty() {
         return Err(ApiError::Forbidden(
             "this Agora accepts no writes: it was started without write tokens (--token or \
