@@ -209,10 +209,10 @@ mod tests {
             triples[0].predicate.as_str(),
             "https://data.vlaanderen.be/ns/besluitvorming#volgnummer"
         );
-        assert_eq!(triples[0].object, Literal::new_simple_literal("A").into());
+        assert_eq!(triples[0].object, Term::from(Literal::new_simple_literal("A")));
         assert_eq!(
             triples[1].object,
-            Literal::new_language_tagged_literal_unchecked("Agenda", "nl").into()
+            Term::from(Literal::new_language_tagged_literal_unchecked("Agenda", "nl"))
         );
         Ok(())
     }

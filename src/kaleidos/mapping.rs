@@ -309,8 +309,10 @@ mod tests {
         assert!(mapped.record.triples().len() > sent, "{notes}");
         let title = mapped.record.triples().iter().any(|t| {
             t.object
-                == Literal::new_language_tagged_literal_unchecked("Vergadering van 20 november 2026", "nl")
-                    .into()
+                == Term::from(Literal::new_language_tagged_literal_unchecked(
+                    "Vergadering van 20 november 2026",
+                    "nl",
+                ))
         });
         assert!(title);
         Ok(())

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use crate::config::Storage;
 use crate::feed::themis::{self, Dataset, DatasetQuery};
-use crate::sparql::{ResultFormat, GRAPH_OFFERS};
+use crate::sparql::GRAPH_OFFERS;
+use crate::store::ResultFormat;
 use crate::web::error::ApiError;
 use crate::web::negotiate::{choose, choose_offer};
 use crate::web::{request_origin, AppState};
@@ -44,7 +45,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 fn json_api(body: Value) -> Response {
-    ([(header::CONTENT_TYPE, JSON_API)], Json(body).into_response().into_body()).into_response()
+    ([(header::CONTENT_TYPE, JSON_API)], body.to_string()).into_response()
 }
 
 fn parse_query(raw: Option<&str>) -> Result<(DatasetQuery, String), ApiError> {
@@ -149,10 +150,16 @@ async fn dataset(
         .get(header::ACCEPT)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let wants_rdf = choose(
-        accept.as_deref(),
-        &[&[JSON_API, "application/json"], &["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]],
-    ) == Some(1);
+    let offers: [&[&str]; 2] = [
+        &[JSON_API, "application/json"],
+        &[
+            "text/turtle",
+            "application/n-triples",
+            "application/ld+json",
+            "application/rdf+xml",
+        ],
+    ];
+    let wants_rdf = choose(accept.as_deref(), &offers) == Some(1);
     let origin = request_origin(&headers);
     if !wants_rdf {
         return Ok(json_api(json!({"data": themis::dataset_json(&dataset, &title)})));
