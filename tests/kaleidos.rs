@@ -206,9 +206,14 @@ async fn check_sparql(app: &TestApp) {
         "{prefixes} ASK {{ ?file a nfo:FileDataObject ; dct:format \"application/pdf\" FILTER(STRSTARTS(STR(?file), \"share://\")) }}"
     );
     assert!(ask(app, &share).await, "share:// files are kept");
-    assert!(!ask(app, &format!("ASK {{ <{MEETING_B}> ?p ?o }}")).await, "unpublished");
+    let meeting = "<http://data.vlaanderen.be/ns/besluit#Vergaderactiviteit>";
+    assert!(!ask(app, &format!("ASK {{ <{MEETING_B}> a {meeting} }}")).await, "unpublished");
+    assert!(
+        ask(app, &format!("ASK {{ <{MEETING_B}> a <https://www.w3.org/ns/activitystreams#Tombstone> }}")).await,
+        "an unpublished meeting is a tombstone"
+    );
     assert!(!ask(app, &format!("ASK {{ <{MEETING_C}> ?p ?o }}")).await, "quarantined");
-    assert!(ask(app, &format!("ASK {{ <{MEETING_D}> a <http://data.vlaanderen.be/ns/besluit#Vergaderactiviteit> }}")).await);
+    assert!(ask(app, &format!("ASK {{ <{MEETING_D}> a {meeting} }}")).await);
     let legacy = format!("ASK {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{LEGACY}\")) }} UNION {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), \"{LEGACY}\")) }} }}");
     assert!(!ask(app, &legacy).await, "the legacy namespace is normalised");
 }
