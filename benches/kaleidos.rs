@@ -63,7 +63,10 @@ fn renamed(node: &NamedNode, index: usize) -> NamedNode {
     if !minted {
         return node.clone();
     }
-    let fresh = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("{index}/{iri}").as_bytes());
+    let fresh = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("{index}/{iri}").as_bytes(),
+    );
     let (head, _) = iri.rsplit_once('/').unwrap_or((iri, ""));
     NamedNode::new_unchecked(format!("{head}/{fresh}"))
 }
@@ -95,14 +98,17 @@ fn publications(count: usize) -> BenchResult<(Vec<ProducerFile>, NamedNode)> {
             })
             .collect();
         let created = start
-            .checked_add_day_time_duration(oxsdatatypes::DayTimeDuration::new(
-                i64::try_from(index)?,
-            ))
+            .checked_add_day_time_duration(oxsdatatypes::DayTimeDuration::new(i64::try_from(
+                index,
+            )?))
             .ok_or("a time")?
             .to_string();
         files.push(ProducerFile {
-            id: uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("bench-{index}").as_bytes())
-                .to_string(),
+            id: uuid::Uuid::new_v5(
+                &uuid::Uuid::NAMESPACE_URL,
+                format!("bench-{index}").as_bytes(),
+            )
+            .to_string(),
             name: format!("delta-{created}.json"),
             created,
             body: serde_json::to_vec(&to_delta(&triples))?,
@@ -186,7 +192,9 @@ async fn run(count: usize) -> BenchResult {
     let _ = stop.send(());
     server.await??;
     println!();
-    println!("| publications | until the last is visible | publications per second | datasets listed |");
+    println!(
+        "| publications | until the last is visible | publications per second | datasets listed |"
+    );
     println!("|---:|---:|---:|---:|");
     println!(
         "| {count} | {:.1} s | {:.0} | {} |",

@@ -56,7 +56,11 @@ fn delta_of(path: &Path, legacy: bool) -> Vec<u8> {
     if legacy {
         for (index, triple) in sets[0].inserts.iter_mut().enumerate() {
             if index % 2 == 0 {
-                for term in [&mut triple.subject, &mut triple.predicate, &mut triple.object] {
+                for term in [
+                    &mut triple.subject,
+                    &mut triple.predicate,
+                    &mut triple.object,
+                ] {
                     if term.kind == "uri" {
                         term.value = term.value.replace(CURRENT, LEGACY);
                     }
@@ -69,8 +73,11 @@ fn delta_of(path: &Path, legacy: bool) -> Vec<u8> {
 
 fn file(index: usize, created: &str, body: Vec<u8>) -> ProducerFile {
     ProducerFile {
-        id: uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, format!("delta-{index}").as_bytes())
-            .to_string(),
+        id: uuid::Uuid::new_v5(
+            &uuid::Uuid::NAMESPACE_URL,
+            format!("delta-{index}").as_bytes(),
+        )
+        .to_string(),
         name: format!("delta-{created}.json"),
         created: created.to_owned(),
         body,
@@ -157,20 +164,36 @@ async fn agora_consumes_the_kaleidos_producer_and_serves_themis_harvesters() {
 
     let first = harvest(&producer.address, &data).await;
     assert!(
-        first.contains("6 files read, 4 publications written, 0 unchanged, 1 withdrawn, 1 quarantined"),
+        first.contains(
+            "6 files read, 4 publications written, 0 unchanged, 1 withdrawn, 1 quarantined"
+        ),
         "{first}"
     );
-    assert!(first.contains(&format!("quarantined {}", ids[3])), "{first}");
+    assert!(
+        first.contains(&format!("quarantined {}", ids[3])),
+        "{first}"
+    );
     assert!(first.contains("besluit#Agendapunt.type"), "{first}");
-    assert_eq!(producer.downloads(&ids[2]), 3, "two failures, then the retry");
+    assert_eq!(
+        producer.downloads(&ids[2]),
+        3,
+        "two failures, then the retry"
+    );
 
     // A restart resumes exactly: nothing new, nothing twice.
     let again = harvest(&producer.address, &data).await;
     assert!(again.contains(": 0 files read"), "{again}");
     // An identical republication makes no new version.
-    producer.push(file(6, "2026-12-06T10:00:00.000Z", delta_of(&fixtures()[5], false)));
+    producer.push(file(
+        6,
+        "2026-12-06T10:00:00.000Z",
+        delta_of(&fixtures()[5], false),
+    ));
     let third = harvest(&producer.address, &data).await;
-    assert!(third.contains(": 1 files read, 0 publications written, 1 unchanged"), "{third}");
+    assert!(
+        third.contains(": 1 files read, 0 publications written, 1 unchanged"),
+        "{third}"
+    );
 
     let quarantine = data.join("kaleidos/quarantine");
     assert!(quarantine.join(format!("{}.json", ids[3])).is_file());
@@ -197,41 +220,73 @@ async fn check_sparql(app: &TestApp) {
            FILTER(?a != ?b && ?b != ?c && ?a != ?c)
            ?news dct:title \"Vlaamse Regering keurt digitale inspraak bij ruimtelijke projecten definitief goed\"@nl . }}"
     );
-    assert!(ask(app, &republished).await, "the republication is the meeting's content");
+    assert!(
+        ask(app, &republished).await,
+        "the republication is the meeting's content"
+    );
     let superseded = format!(
         "{prefixes} ASK {{ ?news dct:title \"Vlaamse Regering maakt inspraak bij ruimtelijke projecten digitaal\"@nl }}"
     );
-    assert!(!ask(app, &superseded).await, "the first publication is no longer current");
+    assert!(
+        !ask(app, &superseded).await,
+        "the first publication is no longer current"
+    );
     let share = format!(
         "{prefixes} ASK {{ ?file a nfo:FileDataObject ; dct:format \"application/pdf\" FILTER(STRSTARTS(STR(?file), \"share://\")) }}"
     );
     assert!(ask(app, &share).await, "share:// files are kept");
     let meeting = "<http://data.vlaanderen.be/ns/besluit#Vergaderactiviteit>";
-    assert!(!ask(app, &format!("ASK {{ <{MEETING_B}> a {meeting} }}")).await, "unpublished");
     assert!(
-        ask(app, &format!("ASK {{ <{MEETING_B}> a <https://www.w3.org/ns/activitystreams#Tombstone> }}")).await,
+        !ask(app, &format!("ASK {{ <{MEETING_B}> a {meeting} }}")).await,
+        "unpublished"
+    );
+    assert!(
+        ask(
+            app,
+            &format!("ASK {{ <{MEETING_B}> a <https://www.w3.org/ns/activitystreams#Tombstone> }}")
+        )
+        .await,
         "an unpublished meeting is a tombstone"
     );
-    assert!(!ask(app, &format!("ASK {{ <{MEETING_C}> ?p ?o }}")).await, "quarantined");
+    assert!(
+        !ask(app, &format!("ASK {{ <{MEETING_C}> ?p ?o }}")).await,
+        "quarantined"
+    );
     assert!(ask(app, &format!("ASK {{ <{MEETING_D}> a {meeting} }}")).await);
     let legacy = format!("ASK {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{LEGACY}\")) }} UNION {{ ?s ?p ?o FILTER(isIRI(?o) && STRSTARTS(STR(?o), \"{LEGACY}\")) }} }}");
-    assert!(!ask(app, &legacy).await, "the legacy namespace is normalised");
+    assert!(
+        !ask(app, &legacy).await,
+        "the legacy namespace is normalised"
+    );
 }
 
 async fn check_records_and_pages(app: &TestApp) {
-    let history = json(app, &format!("/api/records/{}/versions", record_id(MEETING_A))).await;
+    let history = json(
+        app,
+        &format!("/api/records/{}/versions", record_id(MEETING_A)),
+    )
+    .await;
     let versions = history["versions"].as_array().expect("versions");
     assert_eq!(versions.len(), 2, "{history}");
     assert_eq!(history["holder"], "kaleidos");
     let first = app
-        .get(&format!("/api/records/{}/versions/1", record_id(MEETING_A)), "text/turtle")
+        .get(
+            &format!("/api/records/{}/versions/1", record_id(MEETING_A)),
+            "text/turtle",
+        )
         .await
         .text()
         .await
         .expect("Turtle");
-    assert!(first.contains("inspraak bij ruimtelijke projecten digitaal"), "{first}");
+    assert!(
+        first.contains("inspraak bij ruimtelijke projecten digitaal"),
+        "{first}"
+    );
     let withdrawn = app
-        .get(&format!("/api/records/{}", record_id(MEETING_B)), "text/turtle")
+        .get(
+            &format!("/api/records/{}", record_id(MEETING_B)),
+            "text/turtle",
+        )
         .await;
     assert_eq!(withdrawn.status(), 410);
     let page = app
@@ -241,7 +296,10 @@ async fn check_records_and_pages(app: &TestApp) {
         .await
         .expect("HTML");
     assert!(page.contains("Vergadering van 20 november 2026"), "{page}");
-    assert!(page.contains("buurtinitiatieven"), "the third item of the republication: {page}");
+    assert!(
+        page.contains("buurtinitiatieven"),
+        "the third item of the republication: {page}"
+    );
 }
 
 async fn check_datasets(app: &TestApp, since: &str) {
@@ -256,48 +314,94 @@ async fn check_datasets(app: &TestApp, since: &str) {
         .iter()
         .map(|d| d["attributes"]["subject"].as_str().expect("a subject"))
         .collect();
-    assert_eq!(subjects, [MEETING_A, MEETING_B, MEETING_A, MEETING_D], "oldest first");
+    assert_eq!(
+        subjects,
+        [MEETING_A, MEETING_B, MEETING_A, MEETING_D],
+        "oldest first"
+    );
     // With the withdrawal: a dataset without distribution.
-    let all = json(app, &format!("/datasets?filter[type]={DATASET_TYPE}&filter[:gt:release-date]={since}")).await;
+    let all = json(
+        app,
+        &format!("/datasets?filter[type]={DATASET_TYPE}&filter[:gt:release-date]={since}"),
+    )
+    .await;
     assert_eq!(all["meta"]["count"], 5, "{all}");
     let unpublished = &all["data"][3];
     assert_eq!(unpublished["attributes"]["subject"], MEETING_B);
-    let path = unpublished["relationships"]["distributions"]["links"]["related"].as_str().expect("a link");
+    let path = unpublished["relationships"]["distributions"]["links"]["related"]
+        .as_str()
+        .expect("a link");
     assert_eq!(json(app, path).await["meta"]["count"], 0);
     // Paging and the newest-first sort Valvas asks for.
-    let paged = json(app, &format!("{query}&page[size]=3&page[number]=1&sort=-release-date")).await;
+    let paged = json(
+        app,
+        &format!("{query}&page[size]=3&page[number]=1&sort=-release-date"),
+    )
+    .await;
     assert_eq!(paged["data"].as_array().expect("data").len(), 1);
     assert_eq!(paged["data"][0]["attributes"]["subject"], MEETING_A);
     assert!(paged["links"]["prev"].is_string(), "{paged}");
     // The republication revises the first publication; its Turtle is the meeting's version 2.
     let republication = &listed["data"][2];
-    let previous = republication["relationships"]["previous-version"]["links"]["related"].as_str().expect("a link");
-    assert_eq!(json(app, previous).await["data"]["id"], listed["data"][0]["id"]);
-    let distributions = republication["relationships"]["distributions"]["links"]["related"].as_str().expect("a link");
+    let previous = republication["relationships"]["previous-version"]["links"]["related"]
+        .as_str()
+        .expect("a link");
+    assert_eq!(
+        json(app, previous).await["data"]["id"],
+        listed["data"][0]["id"]
+    );
+    let distributions = republication["relationships"]["distributions"]["links"]["related"]
+        .as_str()
+        .expect("a link");
     let distribution = &json(app, distributions).await["data"][0];
     assert_eq!(distribution["attributes"]["format"], "text/turtle");
     assert_eq!(
         distribution["attributes"]["type"],
         "http://themis.vlaanderen.be/id/concept/distribution-type/dd5bfc23-8f88-4df5-80f6-a9f72e08d7c4"
     );
-    let url = distribution["attributes"]["download-url"].as_str().expect("a URL");
-    let turtle = app.client.get(url).send().await.expect("a download").text().await.expect("Turtle");
+    let url = distribution["attributes"]["download-url"]
+        .as_str()
+        .expect("a URL");
+    let turtle = app
+        .client
+        .get(url)
+        .send()
+        .await
+        .expect("a download")
+        .text()
+        .await
+        .expect("Turtle");
     let triples: Vec<_> = RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(turtle.as_bytes())
         .collect::<Result<_, _>>()
         .expect("the distribution is Turtle");
-    assert!(turtle.contains("buurtinitiatieven") && triples.len() > 40, "{turtle}");
+    assert!(
+        turtle.contains("buurtinitiatieven") && triples.len() > 40,
+        "{turtle}"
+    );
     // The dataset as DCAT.
     let id = republication["id"].as_str().expect("an id");
-    let dcat = app.get(&format!("/datasets/{id}"), "text/turtle").await.text().await.expect("Turtle");
-    assert!(dcat.contains("dcat:Dataset") && dcat.contains("prov:wasRevisionOf") && dcat.contains(DATASET_TYPE), "{dcat}");
+    let dcat = app
+        .get(&format!("/datasets/{id}"), "text/turtle")
+        .await
+        .text()
+        .await
+        .expect("Turtle");
+    assert!(
+        dcat.contains("dcat:Dataset")
+            && dcat.contains("prov:wasRevisionOf")
+            && dcat.contains(DATASET_TYPE),
+        "{dcat}"
+    );
     // Another dataset type: nothing.
     let other = json(app, "/datasets?filter[type]=http://themis.vlaanderen.be/id/concept/dataset-type/43c644d3-2171-4892-8dd7-3fd5eec15d09").await;
     assert_eq!(other["meta"]["count"], 0);
 }
 
 async fn check_quarantine_listing(app: &TestApp, id: &str) {
-    let anonymous = app.get("/admin/kaleidos/quarantaine", "application/json").await;
+    let anonymous = app
+        .get("/admin/kaleidos/quarantaine", "application/json")
+        .await;
     assert_eq!(anonymous.status(), 401);
     let listing: Value = app
         .client
@@ -312,7 +416,13 @@ async fn check_quarantine_listing(app: &TestApp, id: &str) {
     assert_eq!(listing["count"], 1, "{listing}");
     let entry = &listing["quarantined"][0];
     assert_eq!(entry["id"], id);
-    assert!(entry["reason"].as_str().expect("a reason").contains("violation"), "{entry}");
+    assert!(
+        entry["reason"]
+            .as_str()
+            .expect("a reason")
+            .contains("violation"),
+        "{entry}"
+    );
     assert_eq!(entry["reports"][0]["root"], MEETING_C);
 }
 

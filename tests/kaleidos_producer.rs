@@ -63,10 +63,7 @@ impl Producer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("a free port");
-        let address = format!(
-            "http://{}",
-            listener.local_addr().expect("a local address")
-        );
+        let address = format!("http://{}", listener.local_addr().expect("a local address"));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
@@ -75,7 +72,11 @@ impl Producer {
 
     /// Adds a file at the end.
     pub fn push(&self, file: ProducerFile) {
-        self.inner.lock().expect("the producer lock").files.push(file);
+        self.inner
+            .lock()
+            .expect("the producer lock")
+            .files
+            .push(file);
     }
 
     /// Makes the next `count` downloads of file `id` fail with 503.
@@ -139,11 +140,7 @@ async fn download(State(inner): State<Arc<Mutex<Inner>>>, Path(id): Path<String>
         }
     }
     match inner.files.iter().find(|file| file.id == id) {
-        Some(file) => (
-            [("content-type", "application/json")],
-            file.body.clone(),
-        )
-            .into_response(),
+        Some(file) => ([("content-type", "application/json")], file.body.clone()).into_response(),
         None => (StatusCode::NOT_FOUND, "no such file").into_response(),
     }
 }

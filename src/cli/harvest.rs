@@ -116,10 +116,17 @@ fn print_quarantined(out: &mut impl Write, entry: &QuarantineEntry) -> std::io::
         entry.name,
         entry.created,
         entry.reason,
-        crate::kaleidos::FOLDER.to_owned() + "/" + crate::kaleidos::consumer::QUARANTINE + "/" + &entry.file
+        crate::kaleidos::FOLDER.to_owned()
+            + "/"
+            + crate::kaleidos::consumer::QUARANTINE
+            + "/"
+            + &entry.file
     )?;
     for report in &entry.reports {
-        let results = report["report"]["results"].as_array().cloned().unwrap_or_default();
+        let results = report["report"]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for result in results {
             let message = result["messages"]
                 .as_array()

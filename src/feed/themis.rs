@@ -100,7 +100,10 @@ pub fn all(store: &Store) -> Result<Vec<Dataset>, StoreError> {
     let mut latest: HashMap<NamedNode, Uuid> = HashMap::new();
     let mut out = Vec::new();
     for event in store.events_after(Collection::Meetings, None)? {
-        let id = Uuid::new_v5(&Uuid::NAMESPACE_URL, event.member_iri(names).as_str().as_bytes());
+        let id = Uuid::new_v5(
+            &Uuid::NAMESPACE_URL,
+            event.member_iri(names).as_str().as_bytes(),
+        );
         let record = GraphNames::record_id(event.root.as_ref());
         let distribution = (event.kind != EventKind::Delete).then(|| {
             let version = names.version_iri(record, event.version);
@@ -140,7 +143,11 @@ pub fn select(store: &Store, query: &DatasetQuery) -> Result<(Vec<Dataset>, usiz
     }
     let mut selected: Vec<Dataset> = all(store)?
         .into_iter()
-        .filter(|dataset| query.released_after.is_none_or(|after| dataset.released > after))
+        .filter(|dataset| {
+            query
+                .released_after
+                .is_none_or(|after| dataset.released > after)
+        })
         .filter(|dataset| match query.format.as_deref() {
             None => true,
             Some(format) => format == TURTLE && dataset.distribution.is_some(),
@@ -249,7 +256,13 @@ pub fn distributions_json(dataset: &Dataset, title: &str, origin: &str) -> Vec<V
 
 /// A JSON:API list answer with `meta.count` and paging links (`path` and `others`: the
 /// request's path and its parameters other than paging).
-pub fn list_json(data: Vec<Value>, count: usize, query: &DatasetQuery, path: &str, others: &str) -> Value {
+pub fn list_json(
+    data: Vec<Value>,
+    count: usize,
+    query: &DatasetQuery,
+    path: &str,
+    others: &str,
+) -> Value {
     let size = query.size.clamp(1, MAX_PAGE_SIZE);
     let last = count.saturating_sub(1) / size;
     let link = |page: usize| {
@@ -286,12 +299,24 @@ pub fn dataset_triples(
             NamedNode::new_unchecked(MU_UUID),
             Literal::new_simple_literal(dataset.id.to_string()),
         ),
-        Triple::new(dataset.iri.clone(), dct("type"), NamedNode::new_unchecked(DATASET_TYPE)),
+        Triple::new(
+            dataset.iri.clone(),
+            dct("type"),
+            NamedNode::new_unchecked(DATASET_TYPE),
+        ),
         Triple::new(dataset.iri.clone(), dct("subject"), dataset.meeting.clone()),
-        Triple::new(dataset.iri.clone(), dct("title"), Literal::new_simple_literal(title)),
+        Triple::new(
+            dataset.iri.clone(),
+            dct("title"),
+            Literal::new_simple_literal(title),
+        ),
     ];
     for property in ["created", "modified", "issued"] {
-        out.push(Triple::new(dataset.iri.clone(), dct(property), released.clone()));
+        out.push(Triple::new(
+            dataset.iri.clone(),
+            dct(property),
+            released.clone(),
+        ));
     }
     if let Some(previous) = previous {
         out.push(Triple::new(
@@ -310,9 +335,21 @@ pub fn dataset_triples(
                 NamedNode::new_unchecked(MU_UUID),
                 Literal::new_simple_literal(distribution.id.to_string()),
             ),
-            Triple::new(iri.clone(), dct("type"), NamedNode::new_unchecked(DISTRIBUTION_TYPE)),
-            Triple::new(iri.clone(), dct("format"), Literal::new_simple_literal(TURTLE)),
-            Triple::new(iri.clone(), dct("title"), Literal::new_simple_literal(title)),
+            Triple::new(
+                iri.clone(),
+                dct("type"),
+                NamedNode::new_unchecked(DISTRIBUTION_TYPE),
+            ),
+            Triple::new(
+                iri.clone(),
+                dct("format"),
+                Literal::new_simple_literal(TURTLE),
+            ),
+            Triple::new(
+                iri.clone(),
+                dct("title"),
+                Literal::new_simple_literal(title),
+            ),
             Triple::new(
                 iri.clone(),
                 dcat("downloadURL"),

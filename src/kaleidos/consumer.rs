@@ -229,7 +229,10 @@ impl Consumer {
             .as_deref()
             .and_then(parse_time)
             .and_then(|time| time.checked_sub_day_time_duration(DayTimeDuration::new(1)))
-            .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |time| time.to_string());
+            .map_or_else(
+                || "1970-01-01T00:00:00Z".to_owned(),
+                |time| time.to_string(),
+            );
         let url = format!(
             "{}/publications?{}",
             self.source,
@@ -238,10 +241,11 @@ impl Consumer {
                 .finish()
         );
         let bytes = self.fetch(&url).await?;
-        let list: FileList = serde_json::from_slice(&bytes).map_err(|error| ConsumerError::List {
-            url: url.clone(),
-            message: error.to_string(),
-        })?;
+        let list: FileList =
+            serde_json::from_slice(&bytes).map_err(|error| ConsumerError::List {
+                url: url.clone(),
+                message: error.to_string(),
+            })?;
         let mut files = list.data;
         // Files must be consumed in order; the producer lists them oldest first, and a stable
         // sort on the time keeps its order among equal times.
@@ -302,9 +306,11 @@ impl Consumer {
         };
         let (pusher, holder) = (self.pusher.clone(), self.holder.clone());
         let name = file.attributes.name.clone();
-        let outcome = tokio::task::spawn_blocking(move || apply_blocking(&pusher, &holder, &name, publication))
-            .await
-            .map_err(|error| ConsumerError::Store(error.to_string()))?;
+        let outcome = tokio::task::spawn_blocking(move || {
+            apply_blocking(&pusher, &holder, &name, publication)
+        })
+        .await
+        .map_err(|error| ConsumerError::Store(error.to_string()))?;
         match outcome {
             Applied::Published => summary.published += 1,
             Applied::Unchanged => summary.unchanged += 1,
@@ -344,8 +350,7 @@ impl Consumer {
             file: data_name.clone(),
         };
         write_atomically(&folder.join(&data_name), bytes)?;
-        let report = serde_json::to_vec_pretty(&entry)
-            .map_err(|error| io_error(&folder, error))?;
+        let report = serde_json::to_vec_pretty(&entry).map_err(|error| io_error(&folder, error))?;
         write_atomically(&folder.join(format!("{stem}.report.json")), &report)?;
         tracing::warn!(file = %file.id, name = %file.attributes.name, reason = %entry.reason, "publication quarantined");
         summary.quarantined.push(entry);

@@ -28,11 +28,7 @@ pub struct DeltaTerm {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub datatype: Option<String>,
     /// The language tag of a literal.
-    #[serde(
-        default,
-        rename = "xml:lang",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "xml:lang", skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
 }
 
@@ -83,15 +79,21 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<Triple>, DeltaError> {
     let mut present: HashSet<Triple> = HashSet::new();
     for (set, change) in sets.into_iter().enumerate() {
         for (index, delta) in change.inserts.iter().enumerate() {
-            let triple =
-                to_triple(delta).map_err(|message| DeltaError::Term { set, index, message })?;
+            let triple = to_triple(delta).map_err(|message| DeltaError::Term {
+                set,
+                index,
+                message,
+            })?;
             if present.insert(triple.clone()) {
                 triples.push(triple);
             }
         }
         for (index, delta) in change.deletes.iter().enumerate() {
-            let triple =
-                to_triple(delta).map_err(|message| DeltaError::Term { set, index, message })?;
+            let triple = to_triple(delta).map_err(|message| DeltaError::Term {
+                set,
+                index,
+                message,
+            })?;
             if present.remove(&triple) {
                 triples.retain(|kept| kept != &triple);
             }
@@ -193,8 +195,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn typed_strings_become_plain_and_legacy_besluitvorming_is_normalised(
-    ) -> Result<(), DeltaError> {
+    fn typed_strings_become_plain_and_legacy_besluitvorming_is_normalised() -> Result<(), DeltaError>
+    {
         let json = br#"[{"inserts":[
             {"subject":{"type":"uri","value":"http://themis.vlaanderen.be/id/agenda/1"},
              "predicate":{"type":"uri","value":"http://data.vlaanderen.be/ns/besluitvorming#volgnummer"},
@@ -209,10 +211,15 @@ mod tests {
             triples[0].predicate.as_str(),
             "https://data.vlaanderen.be/ns/besluitvorming#volgnummer"
         );
-        assert_eq!(triples[0].object, Term::from(Literal::new_simple_literal("A")));
+        assert_eq!(
+            triples[0].object,
+            Term::from(Literal::new_simple_literal("A"))
+        );
         assert_eq!(
             triples[1].object,
-            Term::from(Literal::new_language_tagged_literal_unchecked("Agenda", "nl"))
+            Term::from(Literal::new_language_tagged_literal_unchecked(
+                "Agenda", "nl"
+            ))
         );
         Ok(())
     }
@@ -230,7 +237,10 @@ mod tests {
         let triple = Triple::new(
             NamedNode::new_unchecked("http://e/s"),
             NamedNode::new_unchecked("http://e/p"),
-            Literal::new_typed_literal("3", NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#integer")),
+            Literal::new_typed_literal(
+                "3",
+                NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#integer"),
+            ),
         );
         let json = serde_json::to_vec(&to_delta(std::slice::from_ref(&triple)))?;
         assert_eq!(parse(&json)?, vec![triple]);

@@ -103,7 +103,8 @@ pub fn map(triples: Vec<Triple>) -> Result<Publication, MappingError> {
     add_file_formats(&mut triples, &mut notes);
     let dossier = iri("Dossier", DOSSIER_NS);
     let before = triples.len();
-    triples.retain(|t| !(t.predicate == vocab::RDF_TYPE && t.object == Term::from(dossier.clone())));
+    triples
+        .retain(|t| !(t.predicate == vocab::RDF_TYPE && t.object == Term::from(dossier.clone())));
     for _ in triples.len()..before {
         notes.add("M6 dossier type left out");
     }
@@ -157,7 +158,11 @@ fn has(triples: &[Triple], subject: &NamedNode, predicate: &NamedNode) -> bool {
         .any(|t| subject_is(t, subject) && t.predicate == *predicate)
 }
 
-fn object<'a>(triples: &'a [Triple], subject: &NamedNode, predicate: &NamedNode) -> Option<&'a Term> {
+fn object<'a>(
+    triples: &'a [Triple],
+    subject: &NamedNode,
+    predicate: &NamedNode,
+) -> Option<&'a Term> {
     triples
         .iter()
         .find(|t| subject_is(t, subject) && t.predicate == *predicate)
@@ -289,7 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn a_publication_becomes_the_meeting_record_with_every_mapping_named() -> Result<(), MappingError> {
+    fn a_publication_becomes_the_meeting_record_with_every_mapping_named(
+    ) -> Result<(), MappingError> {
         let triples = fixture(include_str!(
             "../../fixtures/kaleidos/01-publicatie-vergadering-20-november.ttl"
         ));
@@ -326,7 +332,9 @@ mod tests {
         let Publication::Unpublish { meeting } = map(triples)? else {
             panic!("a publication without agenda is an unpublish");
         };
-        assert!(meeting.as_str().ends_with("4b28ebd2-a91c-58ca-a312-e900bb722240"));
+        assert!(meeting
+            .as_str()
+            .ends_with("4b28ebd2-a91c-58ca-a312-e900bb722240"));
         Ok(())
     }
 

@@ -119,11 +119,18 @@ async fn datasets(
         .zip(&titles)
         .map(|(dataset, title)| themis::dataset_json(dataset, title))
         .collect();
-    Ok(json_api(themis::list_json(data, count, &query, "/datasets", &others)))
+    Ok(json_api(themis::list_json(
+        data,
+        count,
+        &query,
+        "/datasets",
+        &others,
+    )))
 }
 
 fn id_of(text: &str) -> Result<Uuid, ApiError> {
-    Uuid::parse_str(text).map_err(|_| ApiError::NotFound(format!("no dataset or distribution {text:?}")))
+    Uuid::parse_str(text)
+        .map_err(|_| ApiError::NotFound(format!("no dataset or distribution {text:?}")))
 }
 
 async fn found(state: &AppState, id: &str) -> Result<(Dataset, String), ApiError> {
@@ -162,14 +169,21 @@ async fn dataset(
     let wants_rdf = choose(accept.as_deref(), &offers) == Some(1);
     let origin = request_origin(&headers);
     if !wants_rdf {
-        return Ok(json_api(json!({"data": themis::dataset_json(&dataset, &title)})));
+        return Ok(json_api(
+            json!({"data": themis::dataset_json(&dataset, &title)}),
+        ));
     }
     let offer = choose_offer(accept.as_deref(), GRAPH_OFFERS)?;
     let ResultFormat::Graph(format) = offer.format else {
-        return Err(ApiError::Internal(anyhow::anyhow!("a graph offer is not a graph format")));
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "a graph offer is not a graph format"
+        )));
     };
     let previous = match dataset.previous {
-        Some(previous) => found(&state, &previous.to_string()).await.ok().map(|(d, _)| d.iri),
+        Some(previous) => found(&state, &previous.to_string())
+            .await
+            .ok()
+            .map(|(d, _)| d.iri),
         None => None,
     };
     let triples = themis::dataset_triples(&dataset, previous.as_ref(), &title, &origin);
@@ -190,7 +204,9 @@ async fn dataset(
             .serialize_triple(triple)
             .map_err(|error| ApiError::Internal(error.into()))?;
     }
-    let body = writer.finish().map_err(|error| ApiError::Internal(error.into()))?;
+    let body = writer
+        .finish()
+        .map_err(|error| ApiError::Internal(error.into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, offer.media_type.to_owned()),
