@@ -111,7 +111,7 @@ async fn harvest(producer: &str, data: &Path) -> String {
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_agora"))
             .args(["harvest", "--kaleidos", &producer, "--data"])
-            .arg(&data)
+            .arg(data)
             .output()
             .expect("the agora binary runs")
     })

@@ -347,9 +347,9 @@ impl Consumer {
             quarantined: DateTime::now().to_string(),
             reason,
             reports,
-            file: data_name.clone(),
+            file: data_name,
         };
-        write_atomically(&folder.join(&data_name), bytes)?;
+        write_atomically(&folder.join(&entry.file), bytes)?;
         let report = serde_json::to_vec_pretty(&entry).map_err(|error| io_error(&folder, error))?;
         write_atomically(&folder.join(format!("{stem}.report.json")), &report)?;
         tracing::warn!(file = %file.id, name = %file.attributes.name, reason = %entry.reason, "publication quarantined");

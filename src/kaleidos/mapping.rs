@@ -26,7 +26,7 @@
 //! The legacy besluitvorming namespace and `xsd:string` typed literals are normalised when the
 //! delta file is parsed (`kaleidos::delta`).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
@@ -263,10 +263,7 @@ fn add_public_access(triples: &mut Vec<Triple>, notes: &mut Notes) {
 fn add_file_formats(triples: &mut Vec<Triple>, notes: &mut Notes) {
     let format = iri("format", DCT);
     let source = iri("dataSource", NIE);
-    let files: BTreeSet<NamedNode> = instances(triples, iri("FileDataObject", NFO).as_ref())
-        .into_iter()
-        .collect();
-    for file in files {
+    for file in instances(triples, iri("FileDataObject", NFO).as_ref()) {
         if has(triples, &file, &format) {
             continue;
         }
