@@ -195,6 +195,24 @@ async fn agora_consumes_the_kaleidos_producer_and_serves_themis_harvesters() {
         "{third}"
     );
 
+    // A file the producer lists but cannot serve (404) is quarantined, not retried forever.
+    let mut missing = file(7, "2026-12-07T10:00:00.000Z", Vec::new());
+    missing.id = "00000000-0000-4000-8000-000000000404".to_owned();
+    producer.push(missing);
+    producer.push(file(
+        8,
+        "2026-12-07T11:00:00.000Z",
+        delta_of(&fixtures()[5], false),
+    ));
+    let fourth = harvest(&producer.address, &data).await;
+    assert!(
+        fourth.contains(
+            ": 2 files read, 0 publications written, 1 unchanged, 0 withdrawn, 1 quarantined"
+        ),
+        "{fourth}"
+    );
+    assert!(fourth.contains("answers 404"), "{fourth}");
+
     let quarantine = data.join("kaleidos/quarantine");
     assert!(quarantine.join(format!("{}.json", ids[3])).is_file());
     assert!(quarantine.join(format!("{}.report.json", ids[3])).is_file());
@@ -413,7 +431,10 @@ async fn check_quarantine_listing(app: &TestApp, id: &str) {
         .json()
         .await
         .expect("JSON");
-    assert_eq!(listing["count"], 1, "{listing}");
+    assert_eq!(
+        listing["count"], 2,
+        "the invalid file and the missing one: {listing}"
+    );
     let entry = &listing["quarantined"][0];
     assert_eq!(entry["id"], id);
     assert!(

@@ -2,8 +2,9 @@
 //! port 0 that answers what themis-publication-producer answers behind its dispatcher:
 //! `GET /publications?since=<ISO datetime>` (and `/files?since=`, the service's own path) with
 //! the JSON:API list of delta files created after `since`, oldest first, and
-//! `GET /files/{id}/download` with a file's bytes. It can fail the first downloads of a file
-//! (503), so that retries are exercised, and files can be added while it runs.
+//! `GET /files/{id}/download` with a file's bytes (404 for a listed file without bytes). It
+//! can fail the first downloads of a file (503), so that retries are exercised, and files can
+//! be added while it runs.
 
 #![allow(dead_code)]
 
@@ -139,7 +140,11 @@ async fn download(State(inner): State<Arc<Mutex<Inner>>>, Path(id): Path<String>
             return (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response();
         }
     }
-    match inner.files.iter().find(|file| file.id == id) {
+    match inner
+        .files
+        .iter()
+        .find(|file| file.id == id && !file.body.is_empty())
+    {
         Some(file) => ([("content-type", "application/json")], file.body.clone()).into_response(),
         None => (StatusCode::NOT_FOUND, "no such file").into_response(),
     }

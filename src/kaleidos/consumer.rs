@@ -114,6 +114,14 @@ pub enum ConsumerError {
         /// The last cause.
         source: reqwest::Error,
     },
+    /// The producer answered a client error (4xx other than 408 and 429): retrying cannot help.
+    #[error("{url} answers {status}")]
+    Refused {
+        /// The URL.
+        url: String,
+        /// The status code.
+        status: u16,
+    },
     /// The file list is not the producer's JSON.
     #[error("the file list at {url} is not JSON:API files: {message}")]
     List {
@@ -195,9 +203,17 @@ impl Consumer {
                 continue;
             }
             let url = format!("{}/files/{}/download", self.source, file.id);
-            let bytes = self.fetch(&url).await?;
             summary.files += 1;
-            self.apply(&file, bytes, &mut summary).await?;
+            match self.fetch(&url).await {
+                Ok(bytes) => self.apply(&file, bytes, &mut summary).await?,
+                // The producer lists the file but refuses it for good (404, 410...): waiting
+                // would block every later file, so it is quarantined like a bad file.
+                Err(ConsumerError::Refused { status, .. }) => {
+                    let reason = format!("the producer answers {status} for {url}");
+                    self.quarantine(&file, &[], reason, Vec::new(), &mut summary)?;
+                }
+                Err(error) => return Err(error),
+            }
             if state.since.as_deref() == Some(file.attributes.created.as_str()) {
                 state.consumed_at_since.push(file.id.clone());
             } else {
@@ -261,14 +277,22 @@ impl Consumer {
         let mut delay = self.retry.first_delay;
         let mut attempt = 1;
         loop {
-            let outcome = match self
+            let response = self
                 .client
                 .get(url)
                 .header("Accept", "application/vnd.api+json, application/json")
                 .send()
-                .await
-                .and_then(reqwest::Response::error_for_status)
-            {
+                .await;
+            if let Ok(response) = &response {
+                let status = response.status();
+                if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
+                    return Err(ConsumerError::Refused {
+                        url: url.to_owned(),
+                        status: status.as_u16(),
+                    });
+                }
+            }
+            let outcome = match response.and_then(reqwest::Response::error_for_status) {
                 Ok(response) => response.bytes().await,
                 Err(error) => Err(error),
             };
