@@ -107,6 +107,7 @@ fn main() -> BenchResult {
                 max_queries_per_client: 4,
                 backup_dir: None,
             },
+            kaleidos: None,
         };
         let application = Application::build(config).await.map_err(|e| format!("{e:#}"))?;
         let source = application.store().clone();

@@ -169,6 +169,7 @@ async fn start_server(data: PathBuf) -> BenchResult<Server> {
             max_queries_per_client: 4,
             backup_dir: None,
         },
+        kaleidos: None,
     };
     let application = Application::build(config)
         .await

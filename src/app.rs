@@ -143,6 +143,18 @@ impl Application {
                 self.state.config.feeds.dump_every,
             ))
         });
+        let follower = match (&self.state.config.kaleidos, &self.state.config.storage) {
+            (Some(kaleidos), Storage::Disk(data)) => {
+                let consumer = crate::kaleidos::consumer::Consumer::new(
+                    self.state.pusher.clone(),
+                    &kaleidos.holder,
+                    &kaleidos.url,
+                    &data.join(crate::kaleidos::FOLDER),
+                );
+                Some(tokio::spawn(follow_kaleidos(consumer, kaleidos.poll)))
+            }
+            _ => None,
+        };
         // Small responses must not wait for the client's delayed ACK (Nagle): up to 40 ms each.
         let listener = self.listener.tap_io(|tcp| {
             if let Err(error) = tcp.set_nodelay(true) {
@@ -159,6 +171,9 @@ impl Application {
         token_watcher.abort();
         if let Some(dumper) = dumper {
             dumper.abort();
+        }
+        if let Some(follower) = follower {
+            follower.abort();
         }
         served
     }
@@ -287,6 +302,29 @@ async fn write_dumps(store: Store, dir: std::path::PathBuf, every: std::time::Du
             }
             Ok(Err(error)) => tracing::error!(error = %error, "writing the dumps failed"),
             Err(error) => tracing::error!(error = %error, "the dump task panicked"),
+        }
+    }
+}
+
+/// Consumes the Kaleidos producer every `poll` (see `kaleidos::consumer`). A pass that stops
+/// (producer unreachable after the retries, store failure) is logged and retried at the next
+/// tick, from the same file.
+async fn follow_kaleidos(consumer: crate::kaleidos::consumer::Consumer, poll: std::time::Duration) {
+    let mut tick = tokio::time::interval(poll);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match consumer.sync().await {
+            Ok(summary) if summary.files > 0 => tracing::info!(
+                files = summary.files,
+                published = summary.published,
+                unchanged = summary.unchanged,
+                withdrawn = summary.withdrawn,
+                quarantined = summary.quarantined.len(),
+                "kaleidos publications consumed"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::error!(error = %error, "consuming the kaleidos producer failed"),
         }
     }
 }

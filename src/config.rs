@@ -54,8 +54,9 @@ pub enum Command {
     /// Write dumps of the published data (gzip-compressed N-Quads and Turtle, with an index
     /// giving size, date and SHA-256) from a data folder, offline.
     Dump(DumpArgs),
-    /// Mirror another Agora's LDES streams into a data folder (resumes where it stopped; applies
-    /// withdrawals; `--follow` keeps polling).
+    /// Mirror another Agora's LDES streams into a data folder, or consume a Kaleidos publication
+    /// producer with --kaleidos URL (resumes where it stopped; applies withdrawals; `--follow`
+    /// keeps polling).
     Harvest(HarvestArgs),
     /// Back up a data folder (store, history, event log, token file) into a new folder: offline,
     /// or, when a server holds the folder, through its admin API (`--url`).
@@ -119,7 +120,14 @@ pub struct CheckArgs {
 #[derive(Debug, Args)]
 pub struct HarvestArgs {
     /// The Agora to mirror, such as https://agora.vlaanderen.be.
-    pub url: String,
+    #[arg(required_unless_present = "kaleidos", conflicts_with = "kaleidos")]
+    pub url: Option<String>,
+
+    /// Consume this Kaleidos publication producer instead (the base URL that answers
+    /// `/publications?since=` and `/files/{id}/download`). Its position and quarantined files
+    /// are kept in `kaleidos/` inside the data folder.
+    #[arg(long, env = "AGORA_KALEIDOS")]
+    pub kaleidos: Option<String>,
 
     /// Keep following the streams, polling every --poll seconds.
     #[arg(long)]
@@ -129,9 +137,10 @@ pub struct HarvestArgs {
     #[arg(long, env = "AGORA_HARVEST_POLL", default_value_t = 10)]
     pub poll: u64,
 
-    /// The holder the mirrored records belong to locally.
-    #[arg(long, env = "AGORA_HOLDER", default_value = "harvest", value_parser = parse_holder)]
-    pub holder: String,
+    /// The holder the mirrored records belong to locally (default: `harvest`, or `kaleidos`
+    /// with --kaleidos).
+    #[arg(long, env = "AGORA_HOLDER", value_parser = parse_holder)]
+    pub holder: Option<String>,
 
     /// Where the mirror's store lives (the harvest position is kept there too, in
     /// `harvest-state.json`).
@@ -286,6 +295,18 @@ pub struct ServeArgs {
     /// data folder).
     #[arg(long, env = "AGORA_BACKUP_DIR")]
     pub backup_dir: Option<PathBuf>,
+    /// Keep following this Kaleidos publication producer while serving (see `agora harvest
+    /// --kaleidos`); needs a data folder (not --memory) for its position and quarantine.
+    #[arg(long, env = "AGORA_KALEIDOS")]
+    pub kaleidos: Option<String>,
+
+    /// Seconds between two polls of the Kaleidos producer.
+    #[arg(long, env = "AGORA_KALEIDOS_POLL", default_value_t = 10)]
+    pub kaleidos_poll: u64,
+
+    /// The holder of the records consumed from Kaleidos.
+    #[arg(long, env = "AGORA_KALEIDOS_HOLDER", default_value = "kaleidos", value_parser = parse_holder)]
+    pub kaleidos_holder: String,
 }
 
 /// `agora load`.
@@ -373,6 +394,8 @@ pub struct ServeConfig {
     pub feeds: FeedConfig,
     /// Token file, admins, per-client limits, backups.
     pub access: AccessConfig,
+    /// The Kaleidos producer to follow while serving, if any.
+    pub kaleidos: Option<KaleidosConfig>,
 }
 
 /// Who may do what, and how much one client may ask for.
@@ -386,6 +409,17 @@ pub struct AccessConfig {
     pub max_queries_per_client: usize,
     /// Where admin backups are written; `None`: the admin backup is unavailable (in memory).
     pub backup_dir: Option<PathBuf>,
+}
+
+/// Following a Kaleidos publication producer while serving.
+#[derive(Debug, Clone)]
+pub struct KaleidosConfig {
+    /// The producer's base URL.
+    pub url: String,
+    /// Time between two polls.
+    pub poll: Duration,
+    /// The holder of the consumed records.
+    pub holder: String,
 }
 
 /// Settings of the harvest feeds.
@@ -423,6 +457,9 @@ pub enum ConfigError {
     /// A token cannot be used.
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// --kaleidos with --memory.
+    #[error("--kaleidos needs a data folder for its position and quarantine; it cannot run with --memory")]
+    KaleidosInMemory,
 }
 
 impl ServeConfig {
@@ -489,6 +526,15 @@ impl ServeConfig {
                 } else {
                     return Err(ConfigError::DumpEvery(args.dump_every_hours));
                 },
+            },
+            kaleidos: match (&args.kaleidos, args.memory) {
+                (None, _) => None,
+                (Some(_), true) => return Err(ConfigError::KaleidosInMemory),
+                (Some(url), false) => Some(KaleidosConfig {
+                    url: url.clone(),
+                    poll: Duration::from_secs(args.kaleidos_poll.max(1)),
+                    holder: args.kaleidos_holder.clone(),
+                }),
             },
         })
     }

@@ -14,6 +14,7 @@
 //! - [`validate`]: the SHACL engine (Core and SPARQL): shapes in, validation reports out. No IO.
 //! - [`search`]: the full-text index (tantivy) of the published data, derived from the store.
 //! - [`push`]: a write as the push API sees it: parse, validate in context, write. No HTTP.
+//! - [`kaleidos`]: consumes the Kaleidos publication producer (delta files) through `push`.
 //! - [`auth`]: write tokens, kept hashed, each naming its holder; the keyring a server reloads.
 //! - [`metrics`]: the Prometheus counters and histogram, rendered as text. No IO.
 //! - [`backup`]: backups of a live store (checkpoint, token file, manifest) and restores.
@@ -35,6 +36,7 @@ pub mod feed;
 pub mod generate;
 pub mod harvest;
 pub mod ingest;
+pub mod kaleidos;
 pub mod metrics;
 pub mod model;
 pub mod push;

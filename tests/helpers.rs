@@ -43,6 +43,7 @@ pub fn test_config() -> ServeConfig {
             max_queries_per_client: 4,
             backup_dir: None,
         },
+        kaleidos: None,
     }
 }
 

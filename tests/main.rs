@@ -14,6 +14,8 @@ mod http_pages;
 mod http_push;
 mod http_search;
 mod http_sparql;
+mod kaleidos;
+mod kaleidos_producer;
 mod ldes_client;
 mod operations;
 mod push_process;

@@ -5,6 +5,7 @@
 //! - [`atom`]: Atom feeds of consultations and decisions for simple sites.
 //! - [`catalog`]: the DCAT-AP catalogue of datasets, distributions and the SPARQL service.
 //! - [`dump`]: gzip-compressed dumps of the published data with size, date and SHA-256.
+//! - [`themis`]: a DCAT dataset per meeting publication and the JSON:API Themis harvesters read.
 //!
 //! The feeds are built as RDF quads here; `web` serialises them and sets the caching headers.
 //! Nothing here knows HTTP.
@@ -15,4 +16,5 @@ pub mod atom;
 pub mod catalog;
 pub mod dump;
 pub mod ldes;
+pub mod themis;
 pub mod vocab;

@@ -378,6 +378,66 @@ fn read_event(
     }))
 }
 
+/// Events of `collection` whose time is after `after` (all with `None`), oldest first, without
+/// content. Event times never go backwards, so a binary search finds the first one.
+pub(super) fn read_after(
+    transaction: &Transaction<'_>,
+    names: &GraphNames,
+    collection: Collection,
+    after: Option<DateTime>,
+) -> Result<Vec<Event>, StoreError> {
+    let total = count(transaction, names, collection)?;
+    let (mut low, mut high) = (0, total);
+    if let Some(after) = after {
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match read_event(transaction, names, collection, middle)? {
+                Some(event) if event.time <= after => low = middle + 1,
+                _ => high = middle,
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for sequence in low..total {
+        if let Some(event) = read_event(transaction, names, collection, sequence)? {
+            out.push(event);
+        }
+    }
+    Ok(out)
+}
+
+/// The objects of `root predicate` in version `number` of the record rooted at `root`; nothing
+/// once the record is withdrawn (its content is private then).
+pub(super) fn version_objects(
+    transaction: &Transaction<'_>,
+    names: &GraphNames,
+    root: NamedNodeRef<'_>,
+    number: u64,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Vec<Term>, StoreError> {
+    let graph = names.record_graph(root);
+    let Some(state) = read_state(transaction, names, graph.as_ref())? else {
+        return Ok(Vec::new());
+    };
+    if state.withdrawn.is_some() {
+        return Ok(Vec::new());
+    }
+    let source = if state.released == Some(number) {
+        graph
+    } else {
+        names.version_graph(state.id, number)
+    };
+    transaction
+        .quads_for_pattern(
+            Some(root.into()),
+            Some(predicate),
+            None,
+            Some(source.as_ref().into()),
+        )
+        .map(|quad| quad.map(|quad| quad.object).map_err(StoreError::from))
+        .collect()
+}
+
 /// Events `from..from+limit` of `collection` (fewer at the end of the log), each with the content
 /// of its version, read in one snapshot so that a release racing the read cannot mix versions.
 pub(super) fn read_with_content(

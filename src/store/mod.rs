@@ -294,6 +294,29 @@ impl Store {
         Ok((events, total))
     }
 
+    /// The events of `collection` after `after` (all with `None`), oldest first, without
+    /// content, from one snapshot.
+    pub fn events_after(
+        &self,
+        collection: Collection,
+        after: Option<oxsdatatypes::DateTime>,
+    ) -> Result<Vec<Event>, StoreError> {
+        let transaction = self.inner.start_transaction()?;
+        events::read_after(&transaction, &self.names, collection, after)
+    }
+
+    /// The values of `root predicate` in version `number` of the record rooted at `root`, as
+    /// the public history shows it: nothing once the record is withdrawn.
+    pub fn version_objects(
+        &self,
+        root: NamedNodeRef<'_>,
+        number: u64,
+        predicate: NamedNodeRef<'_>,
+    ) -> Result<Vec<Term>, StoreError> {
+        let transaction = self.inner.start_transaction()?;
+        events::version_objects(&transaction, &self.names, root, number, predicate)
+    }
+
     /// Every version of a record, oldest first.
     pub fn versions(&self, root: NamedNodeRef<'_>) -> Result<Vec<VersionInfo>, StoreError> {
         records::versions(&self.inner, &self.names, root)

@@ -20,6 +20,7 @@ mod query_page;
 mod record_pages;
 mod search;
 mod sparql;
+mod themis;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
@@ -225,6 +226,7 @@ pub fn app(state: AppState) -> Router {
         .merge(search::router())
         .merge(ops::router())
         .merge(admin::router())
+        .merge(themis::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(
