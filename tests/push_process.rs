@@ -240,17 +240,18 @@ mod blocking {
         /// The number of solutions of a SELECT.
         pub fn select(&self, address: &str, query: &str) -> usize {
             self.runtime.block_on(async {
-                let body: serde_json::Value = self
+                let response = self
                     .inner
                     .get(format!("{address}/sparql"))
                     .query(&[("query", query)])
                     .header("Accept", "application/sparql-results+json")
                     .send()
                     .await
-                    .expect("the query is sent")
-                    .json()
-                    .await
-                    .expect("JSON results");
+                    .expect("the query is sent");
+                let status = response.status();
+                let text = response.text().await.expect("an answer");
+                assert_eq!(status, 200, "{query}\n{text}");
+                let body: serde_json::Value = serde_json::from_str(&text).expect("JSON results");
                 body["results"]["bindings"].as_array().map_or(0, Vec::len)
             })
         }

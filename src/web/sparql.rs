@@ -111,18 +111,23 @@ async fn query(
             buffer: Vec::with_capacity(CHUNK_BYTES),
             sender: sender.clone(),
         };
-        let outcome = store
-            .evaluate(parsed, options, offer.format, writer)
-            .and_then(|writer| writer.finish().map_err(QueryError::from));
-        if let Err(error) = outcome {
-            if matches!(error, QueryError::Cancelled) {
-                metrics.increment(Counter::QueryTimeout);
-                tracing::warn!("query cancelled at the time limit");
-            }
-            let _receiver_gone = sender.blocking_send(Message::Failed(error));
-        }
+        let outcome = store.evaluate(parsed, options, offer.format, writer);
+        // The evaluation is over: its slots go back before the last bytes are sent, so that a
+        // client which sends its next query as soon as it has this answer finds its slot free.
         drop(deadline);
         drop(permit);
+        match outcome {
+            Ok(writer) => {
+                let _receiver_gone = writer.finish();
+            }
+            Err(error) => {
+                if matches!(error, QueryError::Cancelled) {
+                    metrics.increment(Counter::QueryTimeout);
+                    tracing::warn!("query cancelled at the time limit");
+                }
+                let _receiver_gone = sender.blocking_send(Message::Failed(error));
+            }
+        }
     });
 
     // Wait for the first chunk: an error before any byte is sent still gets its own status, and
