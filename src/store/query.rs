@@ -106,6 +106,45 @@ impl Rows {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
+
+    /// The solutions `skip..skip + take` (fewer at the end).
+    pub fn slice(&self, skip: usize, take: usize) -> Rows {
+        Rows {
+            variables: self.variables.clone(),
+            rows: self.rows.iter().skip(skip).take(take).cloned().collect(),
+        }
+    }
+
+    /// The values of `variable`, one per solution, skipping those where it is unbound.
+    pub fn values_of(&self, variable: &str) -> Vec<Term> {
+        let Some(index) = self.variables.iter().position(|v| v == variable) else {
+            return Vec::new();
+        };
+        self.rows
+            .iter()
+            .filter_map(|row| row[index].clone())
+            .collect()
+    }
+
+    /// These solutions with the columns of `other` added, solution by solution (`other` has one
+    /// solution for each of these; a column both have keeps this side's value).
+    pub fn beside(mut self, other: Rows) -> Rows {
+        let added: Vec<usize> = (0..other.variables.len())
+            .filter(|&index| !self.variables.contains(&other.variables[index]))
+            .collect();
+        self.variables
+            .extend(added.iter().map(|&index| other.variables[index].clone()));
+        let mut others = other.rows.into_iter();
+        for row in &mut self.rows {
+            let values = others.next().unwrap_or_default();
+            row.extend(
+                added
+                    .iter()
+                    .map(|&index| values.get(index).cloned().flatten()),
+            );
+        }
+        self
+    }
 }
 
 /// The results of a query collected for a page: see [`Store::evaluate_table`].
@@ -358,6 +397,40 @@ impl Store {
             });
         };
         Ok(collect_solutions(solutions, None)?.0)
+    }
+
+    /// Evaluates `query` (see [`Store::select_with`]) once for each of `values`, with
+    /// `parameters` and `key` bound to that value, and lists the first solution of each, in the
+    /// order of `values` (unbound values where a query has no solution).
+    ///
+    /// This is how a list page fetches the labels of the entries it shows: a few lookups from
+    /// known IRIs, where one query joining labels to every entry would scan every label in the
+    /// store (Oxigraph evaluates an `OPTIONAL` as a hash join, see ARCHITECTURE.md).
+    pub fn select_each(
+        &self,
+        query: &str,
+        parameters: &[(&str, Term)],
+        key: &str,
+        values: &[Term],
+        cancellation: CancellationToken,
+    ) -> Result<Rows, QueryError> {
+        let mut all = Rows::default();
+        for value in values {
+            let mut bound = parameters.to_vec();
+            bound.push((key, value.clone()));
+            let mut rows = self.select_with(query, &bound, cancellation.clone())?;
+            if all.variables.is_empty() {
+                all.variables = std::mem::take(&mut rows.variables);
+            }
+            let width = all.variables.len();
+            all.rows.push(
+                rows.rows
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| vec![None; width]),
+            );
+        }
+        Ok(all)
     }
 }
 

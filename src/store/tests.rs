@@ -345,3 +345,48 @@ fn a_bulk_load_logs_a_create_per_record() -> Result<(), Box<dyn std::error::Erro
     assert_eq!(events[2].event.kind, EventKind::Update);
     Ok(())
 }
+
+#[test]
+fn a_list_gets_each_shown_entrys_columns_in_order() -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    for (iri, label) in [
+        ("http://e/a", "A"),
+        ("http://e/b", "B"),
+        ("http://e/c", "C"),
+    ] {
+        store.put_records(HOLDER, &[record(&organisation(iri, label, "x"))])?;
+    }
+    let keys = store.select(
+        "SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> } ORDER BY DESC(?o)",
+        CancellationToken::new(),
+    )?;
+    assert_eq!(keys.len(), 3);
+    let shown = keys.slice(1, 5);
+    assert_eq!(shown.len(), 2, "the slice stops at the end");
+    let mut values = shown.values_of("o");
+    // an entry the row query finds nothing for still gets its line, with unbound columns
+    values.push(Term::from(NamedNode::new("http://e/missing")?));
+    let columns = store.select_each(
+        "SELECT ?o (SAMPLE(?l) AS ?label) WHERE { VALUES ?o { UNDEF } \
+         ?o <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } GROUP BY ?o",
+        &[],
+        "o",
+        &values,
+        CancellationToken::new(),
+    )?;
+    assert_eq!(columns.len(), 3);
+    let labels: Vec<Option<String>> = columns
+        .iter()
+        .map(|row| row.str("label").map(str::to_owned))
+        .collect();
+    assert_eq!(labels[2], None);
+    assert_eq!(labels[0].as_deref(), Some("B"));
+    assert_eq!(labels[1].as_deref(), Some("A"));
+    let beside = shown.beside(columns);
+    assert_eq!(beside.variables(), ["o", "label"]);
+    assert_eq!(beside.len(), 2);
+    let first = beside.iter().next().expect("a first entry");
+    assert_eq!(first.str("o"), Some("http://e/b"));
+    assert_eq!(first.str("label"), Some("B"));
+    Ok(())
+}

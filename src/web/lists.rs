@@ -15,18 +15,25 @@ use serde::{Deserialize, Serialize};
 use crate::store::{Row, Rows};
 use crate::web::error::ApiError;
 use crate::web::lang::LanguageSwitch;
-use crate::web::pages::{href, local_date, render, run_page_queries, PageQuery};
+use crate::web::pages::{
+    href, local_date, render, run_list_query, run_page_queries, ListPage, ListQuery, PageQuery,
+};
 use crate::web::AppState;
 
 const CONSULTATIONS: &str = include_str!("../../queries/consultations.rq");
+const CONSULTATION_ROW: &str = include_str!("../../queries/consultation-row.rq");
 const CONSULTATION_FILTERS: &str = include_str!("../../queries/consultation-filters.rq");
-const MEETINGS: &str = include_str!("../../queries/meetings.rq");
+/// The meetings by date, newest first (also the home page's latest meetings).
+pub const MEETINGS: &str = include_str!("../../queries/meetings.rq");
+/// One meeting's line in a list.
+pub const MEETING_ROW: &str = include_str!("../../queries/meeting-row.rq");
 const PROPOSALS: &str = include_str!("../../queries/proposals.rq");
+const PROPOSAL_ROW: &str = include_str!("../../queries/proposal-row.rq");
 const OVERDUE_REPORTS: &str = include_str!("../../queries/overdue-reports.rq");
 const PROPOSALS_PAST_TERM: &str = include_str!("../../queries/proposals-past-term.rq");
 
 /// Items per page of a list.
-const PAGE_SIZE: usize = 20;
+pub const PAGE_SIZE: usize = 20;
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
@@ -91,7 +98,7 @@ async fn consultations(
     Query(filters): Query<ConsultationFilters>,
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
-    let mut parameters = vec![lang.parameter()];
+    let mut parameters = Vec::new();
     for (name, value) in [
         ("status", &filters.status),
         ("theme", &filters.thema),
@@ -107,20 +114,24 @@ async fn consultations(
             parameters.push((name, date_parameter(name, value)?));
         }
     }
-    let mut results = run_page_queries(
+    let list = ListQuery {
+        keys: PageQuery::new(CONSULTATIONS, parameters),
+        key: "consultation",
+        row: PageQuery::new(CONSULTATION_ROW, vec![lang.parameter()]),
+        page: filters.pagina,
+        page_size: PAGE_SIZE,
+    };
+    let (listed, facets) = run_list_query(
         &state,
-        vec![
-            PageQuery::new(CONSULTATIONS, parameters),
-            PageQuery::new(CONSULTATION_FILTERS, vec![lang.parameter()]),
-        ],
+        list,
+        vec![PageQuery::new(CONSULTATION_FILTERS, vec![lang.parameter()])],
     )
-    .await?
-    .into_iter();
-    let rows = results.next().unwrap_or_default();
-    let facets = results.next().unwrap_or_default();
+    .await?;
+    let facets = facets.into_iter().next().unwrap_or_default();
     let base = state.config.base_iri.as_str();
-    let (page, pages, shown) = paginate(&rows, filters.pagina);
-    let items: Vec<ConsultationItem> = shown
+    let items: Vec<ConsultationItem> = listed
+        .rows
+        .iter()
         .map(|row| ConsultationItem {
             link: link(base, &row, "consultation", "title"),
             opens: local_date(row.str("opens").unwrap_or_default(), lang),
@@ -146,10 +157,8 @@ async fn consultations(
     };
     let mut context = tera::Context::new();
     switch.insert_into(&mut context);
+    insert_paging(&mut context, &listed);
     context.insert("items", &items);
-    context.insert("total", &rows.len());
-    context.insert("page", &page);
-    context.insert("pages", &pages);
     context.insert("statuses", &choices("status", &filters.status));
     context.insert("themes", &choices("theme", &filters.thema));
     context.insert("levels", &choices("level", &filters.niveau));
@@ -194,19 +203,24 @@ async fn meetings(
     Query(period): Query<Period>,
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
-    let mut parameters = vec![lang.parameter()];
+    let mut parameters = Vec::new();
     for (name, value) in [("from", &period.van), ("to", &period.tot)] {
         if let Some(value) = non_empty(value) {
             parameters.push((name, date_parameter(name, value)?));
         }
     }
-    let rows = run_page_queries(&state, vec![PageQuery::new(MEETINGS, parameters)])
-        .await?
-        .pop()
-        .unwrap_or_default();
+    let list = ListQuery {
+        keys: PageQuery::new(MEETINGS, parameters),
+        key: "meeting",
+        row: PageQuery::new(MEETING_ROW, vec![lang.parameter()]),
+        page: period.pagina,
+        page_size: PAGE_SIZE,
+    };
+    let (listed, _) = run_list_query(&state, list, Vec::new()).await?;
     let base = state.config.base_iri.as_str();
-    let (page, pages, shown) = paginate(&rows, period.pagina);
-    let items: Vec<MeetingItem> = shown
+    let items: Vec<MeetingItem> = listed
+        .rows
+        .iter()
         .map(|row| {
             let start = row.str("start").unwrap_or_default();
             MeetingItem {
@@ -221,10 +235,8 @@ async fn meetings(
         .collect();
     let mut context = tera::Context::new();
     switch.insert_into(&mut context);
+    insert_paging(&mut context, &listed);
     context.insert("items", &items);
-    context.insert("total", &rows.len());
-    context.insert("page", &page);
-    context.insert("pages", &pages);
     context.insert("from", period.van.as_deref().unwrap_or_default());
     context.insert("to", period.tot.as_deref().unwrap_or_default());
     context.insert(
@@ -256,16 +268,18 @@ async fn proposals(
     Query(paging): Query<Paging>,
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
-    let rows = run_page_queries(
-        &state,
-        vec![PageQuery::new(PROPOSALS, vec![lang.parameter()])],
-    )
-    .await?
-    .pop()
-    .unwrap_or_default();
+    let list = ListQuery {
+        keys: PageQuery::new(PROPOSALS, Vec::new()),
+        key: "proposal",
+        row: PageQuery::new(PROPOSAL_ROW, vec![lang.parameter()]),
+        page: paging.pagina,
+        page_size: PAGE_SIZE,
+    };
+    let (listed, _) = run_list_query(&state, list, Vec::new()).await?;
     let base = state.config.base_iri.as_str();
-    let (page, pages, shown) = paginate(&rows, paging.pagina);
-    let items: Vec<ProposalItem> = shown
+    let items: Vec<ProposalItem> = listed
+        .rows
+        .iter()
         .map(|row| ProposalItem {
             link: link(base, &row, "proposal", "title"),
             submitted: local_date(row.str("submitted").unwrap_or_default(), lang),
@@ -277,10 +291,8 @@ async fn proposals(
         .collect();
     let mut context = tera::Context::new();
     switch.insert_into(&mut context);
+    insert_paging(&mut context, &listed);
     context.insert("items", &items);
-    context.insert("total", &rows.len());
-    context.insert("page", &page);
-    context.insert("pages", &pages);
     context.insert("page_query", "");
     render(&state, "proposals.html", &context)
 }
@@ -362,15 +374,11 @@ fn date_parameter(name: &str, value: &str) -> Result<Term, ApiError> {
     }
 }
 
-/// The page to show (1-based, clamped), the number of pages, and that page's rows.
-fn paginate(
-    rows: &Rows,
-    requested: Option<usize>,
-) -> (usize, usize, impl Iterator<Item = Row<'_>>) {
-    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
-    let page = requested.unwrap_or(1).clamp(1, pages);
-    let shown = rows.iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE);
-    (page, pages, shown)
+/// The paging of a list for its template: `total`, `page` and `pages`.
+fn insert_paging(context: &mut tera::Context, listed: &ListPage) {
+    context.insert("total", &listed.total);
+    context.insert("page", &listed.page);
+    context.insert("pages", &listed.pages);
 }
 
 /// The current filters as a query string prefix for paging links (`status=...&`).

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::vocab;
 use crate::sparql::GRAPH_OFFERS;
-use crate::store::{parse_query, QueryOptions, ResultFormat, Rows, Store};
+use crate::store::{parse_query, QueryError, QueryOptions, ResultFormat, Rows, Store};
 use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
 use crate::web::i18n::text;
@@ -19,7 +19,8 @@ use crate::web::lang::{Lang, LanguageSwitch};
 use crate::web::{negotiate, record_pages, AppState};
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
-const HOME_LATEST_MEETINGS: &str = include_str!("../../queries/latest-meetings.rq");
+/// How many of the latest meetings the home page shows.
+const LATEST_MEETINGS: usize = 10;
 const RESOURCE_PROPERTIES: &str = include_str!("../../queries/resource-properties.rq");
 const RESOURCE_INCOMING: &str = include_str!("../../queries/resource-incoming.rq");
 
@@ -58,16 +59,21 @@ async fn home(
     switch: LanguageSwitch,
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
-    let (consultations, meetings) = run_selects(
+    let latest = ListQuery {
+        keys: PageQuery::new(crate::web::lists::MEETINGS, Vec::new()),
+        key: "meeting",
+        row: PageQuery::new(crate::web::lists::MEETING_ROW, vec![lang.parameter()]),
+        page: None,
+        page_size: LATEST_MEETINGS,
+    };
+    let (meetings, others) = run_list_query(
         &state,
-        vec![
-            HOME_OPEN_CONSULTATIONS.to_owned(),
-            HOME_LATEST_MEETINGS.to_owned(),
-        ],
+        latest,
+        vec![PageQuery::new(HOME_OPEN_CONSULTATIONS, Vec::new())],
     )
-    .await?
-    .into_iter()
-    .collect_tuple();
+    .await?;
+    let consultations = others.into_iter().next().unwrap_or_default();
+    let meetings = meetings.rows;
     let base = state.config.base_iri.as_str();
     let consultations: Vec<ConsultationCard> = consultations
         .iter()
@@ -420,22 +426,6 @@ async fn embedded_json_ld(state: &AppState, node: &NamedNode) -> Result<String, 
         .replace('>', "\\u003e"))
 }
 
-/// Runs Agora's own SELECT queries on the blocking pool, under the query time limit.
-async fn run_selects(state: &AppState, queries: Vec<String>) -> Result<Vec<Rows>, ApiError> {
-    let store: Store = state.store.clone();
-    let deadline = Deadline::start(state.config.query_timeout);
-    let cancellation = deadline.token();
-    let rows = tokio::task::spawn_blocking(move || {
-        queries
-            .iter()
-            .map(|query| store.select(query, cancellation.clone()))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
-    Ok(rows)
-}
-
 /// One of Agora's own page queries (a file of `queries/`) with the values of its declared
 /// parameters (see [`crate::sparql::parameters`]).
 pub struct PageQuery {
@@ -472,17 +462,74 @@ pub async fn run_page_queries(
     Ok(rows)
 }
 
-trait CollectTuple {
-    fn collect_tuple(self) -> (Rows, Rows);
+/// A list on a page, in two steps: `keys` selects, filters and orders every entry (no labels,
+/// so it stays cheap however large the store), then `row` is evaluated for each entry of the
+/// page shown, with the parameter `key` bound to the entry (see [`Store::select_each`]).
+pub struct ListQuery {
+    /// Every entry, in order.
+    pub keys: PageQuery,
+    /// The variable of `keys` that names an entry, and the parameter of `row` it binds.
+    pub key: &'static str,
+    /// One entry's columns.
+    pub row: PageQuery,
+    /// The page asked for (1-based; clamped to the pages there are).
+    pub page: Option<usize>,
+    /// Entries per page.
+    pub page_size: usize,
 }
 
-impl<I: Iterator<Item = Rows>> CollectTuple for I {
-    fn collect_tuple(mut self) -> (Rows, Rows) {
-        (
-            self.next().unwrap_or_default(),
-            self.next().unwrap_or_default(),
-        )
-    }
+/// One page of a [`ListQuery`].
+#[derive(Default)]
+pub struct ListPage {
+    /// Entries in the whole list.
+    pub total: usize,
+    /// The page shown (1-based).
+    pub page: usize,
+    /// How many pages there are (at least 1).
+    pub pages: usize,
+    /// The page's entries: the columns of `keys` and of `row`.
+    pub rows: Rows,
+}
+
+/// Runs a list query and other page queries on the blocking pool, under one query time limit.
+pub async fn run_list_query(
+    state: &AppState,
+    list: ListQuery,
+    queries: Vec<PageQuery>,
+) -> Result<(ListPage, Vec<Rows>), ApiError> {
+    let store: Store = state.store.clone();
+    let deadline = Deadline::start(state.config.query_timeout);
+    let cancellation = deadline.token();
+    let results = tokio::task::spawn_blocking(move || -> Result<_, QueryError> {
+        let keys =
+            store.select_with(list.keys.text, &list.keys.parameters, cancellation.clone())?;
+        let total = keys.len();
+        let pages = total.div_ceil(list.page_size).max(1);
+        let page = list.page.unwrap_or(1).clamp(1, pages);
+        let shown = keys.slice((page - 1) * list.page_size, list.page_size);
+        let columns = store.select_each(
+            list.row.text,
+            &list.row.parameters,
+            list.key,
+            &shown.values_of(list.key),
+            cancellation.clone(),
+        )?;
+        let others = queries
+            .iter()
+            .map(|query| store.select_with(query.text, &query.parameters, cancellation.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let listed = ListPage {
+            total,
+            page,
+            pages,
+            rows: shown.beside(columns),
+        };
+        Ok((listed, others))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    drop(deadline);
+    Ok(results)
 }
 
 /// Renders a template into a page.
