@@ -363,3 +363,64 @@ async fn english_is_switchable_and_remembered() {
     assert!(again.contains(">Goedgekeurd</a>"), "{again}");
     app.stop().await;
 }
+
+/// The accountability page's lists come from `late-reports.rq` and `late-proposals.rq` (no
+/// labels, so they stay fast); they must select exactly what the example queries
+/// `overdue-reports.rq` and `proposals-past-term.rq` select, and the page must show each entry
+/// with the title the example gives it.
+#[tokio::test]
+async fn the_accountability_page_lists_what_the_example_queries_select() {
+    let app = spawn_app().await;
+    let query_file = |name: &str| {
+        std::fs::read_to_string(format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR")))
+            .expect("the query file exists")
+    };
+    let entries = |results: &serde_json::Value, variable: &str| -> Vec<(String, String)> {
+        let mut entries: Vec<(String, String)> = results["results"]["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .map(|row| {
+                (
+                    row[variable]["value"].as_str().expect("an IRI").to_owned(),
+                    row["title"]["value"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            })
+            .collect();
+        entries.sort();
+        entries.dedup();
+        entries
+    };
+    let page = app
+        .get("/verantwoording", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    for (example, keys, variable) in [
+        ("overdue-reports", "late-reports", "consultation"),
+        ("proposals-past-term", "late-proposals", "proposal"),
+    ] {
+        let expected = entries(&app.sparql_select(&query_file(example)).await, variable);
+        assert!(!expected.is_empty(), "the demo data has some {example}");
+        let listed: Vec<String> = entries(&app.sparql_select(&query_file(keys)).await, variable)
+            .into_iter()
+            .map(|(iri, _)| iri)
+            .collect();
+        let selected: Vec<String> = expected.iter().map(|(iri, _)| iri.clone()).collect();
+        assert_eq!(listed, selected, "{keys}.rq and {example}.rq disagree");
+        for (iri, title) in &expected {
+            let path = iri
+                .strip_prefix("https://agora.vlaanderen.be")
+                .unwrap_or(iri);
+            assert!(
+                page.contains(&format!("<a href=\"{path}\">{title}</a>")),
+                "{iri} ({title}) is not on the page: {page}"
+            );
+        }
+    }
+    app.stop().await;
+}

@@ -12,11 +12,11 @@ use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, Term};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{Row, Rows};
+use crate::store::Row;
 use crate::web::error::ApiError;
 use crate::web::lang::LanguageSwitch;
 use crate::web::pages::{
-    href, local_date, render, run_list_query, run_page_queries, ListPage, ListQuery, PageQuery,
+    href, local_date, render, run_list_queries, run_list_query, ListPage, ListQuery, PageQuery,
 };
 use crate::web::AppState;
 
@@ -29,8 +29,8 @@ pub const MEETINGS: &str = include_str!("../../queries/meetings.rq");
 pub const MEETING_ROW: &str = include_str!("../../queries/meeting-row.rq");
 const PROPOSALS: &str = include_str!("../../queries/proposals.rq");
 const PROPOSAL_ROW: &str = include_str!("../../queries/proposal-row.rq");
-const OVERDUE_REPORTS: &str = include_str!("../../queries/overdue-reports.rq");
-const PROPOSALS_PAST_TERM: &str = include_str!("../../queries/proposals-past-term.rq");
+const LATE_REPORTS: &str = include_str!("../../queries/late-reports.rq");
+const LATE_PROPOSALS: &str = include_str!("../../queries/late-proposals.rq");
 
 /// Items per page of a list.
 pub const PAGE_SIZE: usize = 20;
@@ -306,26 +306,44 @@ struct LateItem {
     who: Option<String>,
 }
 
+/// The accountability page's request: the page of each of its two lists.
+#[derive(Deserialize, Default)]
+struct AccountabilityPages {
+    verslagen: Option<usize>,
+    voorstellen: Option<usize>,
+}
+
 #[tracing::instrument(skip_all)]
 async fn accountability(
     State(state): State<AppState>,
     switch: LanguageSwitch,
+    Query(pages): Query<AccountabilityPages>,
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
-    let mut results = run_page_queries(
-        &state,
-        vec![
-            PageQuery::new(OVERDUE_REPORTS, vec![]),
-            PageQuery::new(PROPOSALS_PAST_TERM, vec![]),
-        ],
-    )
-    .await?
-    .into_iter();
-    let reports = results.next().unwrap_or_default();
-    let proposals = results.next().unwrap_or_default();
+    let lists = vec![
+        ListQuery {
+            keys: PageQuery::new(LATE_REPORTS, Vec::new()),
+            key: "consultation",
+            row: PageQuery::new(CONSULTATION_ROW, vec![lang.parameter()]),
+            page: pages.verslagen,
+            page_size: PAGE_SIZE,
+        },
+        ListQuery {
+            keys: PageQuery::new(LATE_PROPOSALS, Vec::new()),
+            key: "proposal",
+            row: PageQuery::new(PROPOSAL_ROW, vec![lang.parameter()]),
+            page: pages.voorstellen,
+            page_size: PAGE_SIZE,
+        },
+    ];
+    let (mut listed, _) = run_list_queries(&state, lists, Vec::new()).await?;
+    let proposals = listed.pop().unwrap_or_default();
+    let reports = listed.pop().unwrap_or_default();
     let base = state.config.base_iri.as_str();
-    let late = |rows: &Rows, iri: &str, who: &str| -> Vec<LateItem> {
-        rows.iter()
+    let late = |listed: &ListPage, iri: &str, who: &str| -> Vec<LateItem> {
+        listed
+            .rows
+            .iter()
             .map(|row| LateItem {
                 link: link(base, &row, iri, "title"),
                 due: local_date(row.str("due").unwrap_or_default(), lang),
@@ -335,10 +353,16 @@ async fn accountability(
             })
             .collect()
     };
+    let paging = |listed: &ListPage| serde_json::json!({ "total": listed.total, "page": listed.page, "pages": listed.pages });
     let mut context = tera::Context::new();
     switch.insert_into(&mut context);
-    context.insert("reports", &late(&reports, "consultation", "organiser"));
+    context.insert("reports", &late(&reports, "consultation", "organiserLabel"));
+    context.insert("reports_paging", &paging(&reports));
     context.insert("proposals", &late(&proposals, "proposal", "addressedTo"));
+    context.insert("proposals_paging", &paging(&proposals));
+    // Each list's pager keeps the other list's page.
+    context.insert("reports_page", &reports.page);
+    context.insert("proposals_page", &proposals.page);
     render(&state, "accountability.html", &context)
 }
 

@@ -17,6 +17,7 @@ use crate::web::error::ApiError;
 use crate::web::i18n::text;
 use crate::web::lang::{Lang, LanguageSwitch};
 use crate::web::{negotiate, record_pages, AppState};
+use oxigraph::sparql::CancellationToken;
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
 /// How many of the latest meetings the home page shows.
@@ -497,39 +498,60 @@ pub async fn run_list_query(
     list: ListQuery,
     queries: Vec<PageQuery>,
 ) -> Result<(ListPage, Vec<Rows>), ApiError> {
+    let (mut lists, others) = run_list_queries(state, vec![list], queries).await?;
+    Ok((lists.pop().unwrap_or_default(), others))
+}
+
+/// Runs list queries and other page queries on the blocking pool, in order, under one query
+/// time limit.
+pub async fn run_list_queries(
+    state: &AppState,
+    lists: Vec<ListQuery>,
+    queries: Vec<PageQuery>,
+) -> Result<(Vec<ListPage>, Vec<Rows>), ApiError> {
     let store: Store = state.store.clone();
     let deadline = Deadline::start(state.config.query_timeout);
     let cancellation = deadline.token();
     let results = tokio::task::spawn_blocking(move || -> Result<_, QueryError> {
-        let keys =
-            store.select_with(list.keys.text, &list.keys.parameters, cancellation.clone())?;
-        let total = keys.len();
-        let pages = total.div_ceil(list.page_size).max(1);
-        let page = list.page.unwrap_or(1).clamp(1, pages);
-        let shown = keys.slice((page - 1) * list.page_size, list.page_size);
-        let columns = store.select_each(
-            list.row.text,
-            &list.row.parameters,
-            list.key,
-            &shown.values_of(list.key),
-            cancellation.clone(),
-        )?;
+        let listed = lists
+            .iter()
+            .map(|list| list_page(&store, list, &cancellation))
+            .collect::<Result<Vec<_>, _>>()?;
         let others = queries
             .iter()
             .map(|query| store.select_with(query.text, &query.parameters, cancellation.clone()))
             .collect::<Result<Vec<_>, _>>()?;
-        let listed = ListPage {
-            total,
-            page,
-            pages,
-            rows: shown.beside(columns),
-        };
         Ok((listed, others))
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))??;
     drop(deadline);
     Ok(results)
+}
+
+fn list_page(
+    store: &Store,
+    list: &ListQuery,
+    cancellation: &CancellationToken,
+) -> Result<ListPage, QueryError> {
+    let keys = store.select_with(list.keys.text, &list.keys.parameters, cancellation.clone())?;
+    let total = keys.len();
+    let pages = total.div_ceil(list.page_size).max(1);
+    let page = list.page.unwrap_or(1).clamp(1, pages);
+    let shown = keys.slice((page - 1) * list.page_size, list.page_size);
+    let columns = store.select_each(
+        list.row.text,
+        &list.row.parameters,
+        list.key,
+        &shown.values_of(list.key),
+        cancellation.clone(),
+    )?;
+    Ok(ListPage {
+        total,
+        page,
+        pages,
+        rows: shown.beside(columns),
+    })
 }
 
 /// Renders a template into a page.
