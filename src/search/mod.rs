@@ -47,7 +47,7 @@ const DOCUMENTS_QUERY: &str = include_str!("../../queries/search-documents.rq");
 
 /// The version of the index's layout (schema, analysers, what is indexed). Raise it when any of
 /// them changes: an index of another format is rebuilt at the next start.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Memory the writer may use before it flushes a segment. Tantivy's floor is 15 MB per thread;
 /// 50 MB keeps a full rebuild of a million-triple store in a few segments.
