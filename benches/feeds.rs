@@ -17,7 +17,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use agora::app::Application;
-use agora::config::{FeedConfig, ServeConfig, Storage};
+use agora::config::{ServeConfig, Storage};
 use agora::generate::{write_dataset, GenerateOptions};
 use agora::harvest::Harvester;
 use agora::ingest::RecordStream;
@@ -86,29 +86,11 @@ fn main() -> BenchResult {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let config = ServeConfig {
-            bind: format!("127.0.0.1:{port}").parse()?,
-            storage: Storage::Disk(source_dir.clone()),
-            demo: false,
-            base_iri: base.clone(),
-            query_timeout: Duration::from_secs(30),
-            max_concurrent_queries: 4,
-            max_body_bytes: 1024 * 1024,
-            max_push_bytes: 1024 * 1024,
-            tokens: agora::auth::Tokens::default(),
-            feeds: FeedConfig {
-                page_size: 50,
-                dump_dir: None,
-                dump_every: Duration::from_secs(24 * 3600),
-            },
-            access: agora::config::AccessConfig {
-                token_file: None,
-                admins: Vec::new(),
-                max_queries_per_client: 4,
-                backup_dir: None,
-            },
-            kaleidos: None,
-        };
+        let mut config = ServeConfig::new(Storage::Disk(source_dir.clone()), base.clone());
+        config.bind = format!("127.0.0.1:{port}").parse()?;
+        config.demo = false;
+        config.query_timeout = Duration::from_secs(30);
+        config.max_concurrent_queries = 4;
         let application = Application::build(config).await.map_err(|e| format!("{e:#}"))?;
         let source = application.store().clone();
         let (shutdown, stopped) = oneshot::channel::<()>();

@@ -28,8 +28,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use agora::app::Application;
-use agora::auth::Tokens;
-use agora::config::{FeedConfig, KaleidosConfig, ServeConfig, Storage};
+use agora::config::{KaleidosConfig, ServeConfig, Storage};
 use agora::kaleidos::delta::to_delta;
 use agora::model::BaseIri;
 use kaleidos_producer::{Producer, ProducerFile};
@@ -130,33 +129,17 @@ async fn run(count: usize) -> BenchResult {
         prepared.elapsed().as_secs_f64()
     );
     let producer = Producer::spawn(files).await;
-    let config = ServeConfig {
-        bind: "127.0.0.1:0".parse()?,
-        storage: Storage::Disk(data.clone()),
-        demo: true,
-        base_iri: BaseIri::parse("https://agora.vlaanderen.be")?,
-        query_timeout: Duration::from_secs(10),
-        max_concurrent_queries: 4,
-        max_body_bytes: 1024 * 1024,
-        max_push_bytes: 16 * 1024 * 1024,
-        tokens: Tokens::default(),
-        feeds: FeedConfig {
-            page_size: 50,
-            dump_dir: None,
-            dump_every: Duration::from_secs(24 * 3600),
-        },
-        access: agora::config::AccessConfig {
-            token_file: None,
-            admins: Vec::new(),
-            max_queries_per_client: 4,
-            backup_dir: None,
-        },
-        kaleidos: Some(KaleidosConfig {
-            url: producer.address.clone(),
-            poll: Duration::from_millis(100),
-            holder: "kaleidos".to_owned(),
-        }),
-    };
+    let mut config = ServeConfig::new(
+        Storage::Disk(data.clone()),
+        BaseIri::parse("https://agora.vlaanderen.be")?,
+    );
+    config.bind = "127.0.0.1:0".parse()?;
+    config.max_concurrent_queries = 4;
+    config.kaleidos = Some(KaleidosConfig {
+        url: producer.address.clone(),
+        poll: Duration::from_millis(100),
+        holder: "kaleidos".to_owned(),
+    });
     let application = Application::build(config)
         .await
         .map_err(|error| format!("{error:#}"))?;

@@ -148,29 +148,12 @@ struct Server {
 async fn start_server(data: PathBuf) -> BenchResult<Server> {
     let mut tokens = agora::auth::Tokens::default();
     tokens.add(&format!("kaleidos:{TOKEN}"), "bench")?;
-    let config = ServeConfig {
-        bind: "127.0.0.1:0".parse()?,
-        storage: Storage::Disk(data),
-        demo: false,
-        base_iri: BaseIri::parse(BASE_IRI)?,
-        query_timeout: Duration::from_secs(10),
-        max_concurrent_queries: 4,
-        max_body_bytes: 1024 * 1024,
-        max_push_bytes: MAX_PUSH_BYTES,
-        tokens,
-        feeds: agora::config::FeedConfig {
-            page_size: 50,
-            dump_dir: None,
-            dump_every: Duration::from_secs(24 * 3600),
-        },
-        access: agora::config::AccessConfig {
-            token_file: None,
-            admins: Vec::new(),
-            max_queries_per_client: 4,
-            backup_dir: None,
-        },
-        kaleidos: None,
-    };
+    let mut config = ServeConfig::new(Storage::Disk(data), BaseIri::parse(BASE_IRI)?);
+    config.bind = "127.0.0.1:0".parse()?;
+    config.demo = false;
+    config.max_concurrent_queries = 4;
+    config.max_push_bytes = MAX_PUSH_BYTES;
+    config.tokens = tokens;
     let application = Application::build(config)
         .await
         .map_err(|error| format!("{error:#}"))?;

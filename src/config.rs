@@ -240,7 +240,7 @@ pub struct ServeArgs {
     pub no_demo: bool,
 
     /// Time limit of one SPARQL query, in seconds; a query still running then is cancelled.
-    #[arg(long, env = "AGORA_QUERY_TIMEOUT", default_value_t = 10.0)]
+    #[arg(long, env = "AGORA_QUERY_TIMEOUT", default_value_t = defaults::QUERY_TIMEOUT_S)]
     pub query_timeout: f64,
 
     /// How many SPARQL queries may be evaluated at once; more wait briefly, then get 503.
@@ -249,16 +249,16 @@ pub struct ServeArgs {
     pub max_concurrent_queries: Option<usize>,
 
     /// Largest request body accepted, in bytes (a SPARQL query sent by POST, for instance).
-    #[arg(long, env = "AGORA_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "AGORA_MAX_BODY_BYTES", default_value_t = defaults::MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
 
     /// Largest record or batch pushed to /api/records, in bytes.
-    #[arg(long, env = "AGORA_MAX_PUSH_BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(long, env = "AGORA_MAX_PUSH_BYTES", default_value_t = defaults::MAX_PUSH_BYTES)]
     pub max_push_bytes: usize,
 
     /// Events per page of the LDES feeds (/ldes/{collection}/{n}). Full pages never change, so
     /// changing this renumbers every page: choose it once.
-    #[arg(long, env = "AGORA_FEED_PAGE_SIZE", default_value_t = 50)]
+    #[arg(long, env = "AGORA_FEED_PAGE_SIZE", default_value_t = defaults::FEED_PAGE_SIZE)]
     pub feed_page_size: u64,
 
     /// Folder for the dump files served at /dumps (default: `dumps` inside the data folder; with
@@ -267,7 +267,7 @@ pub struct ServeArgs {
     pub dump_dir: Option<PathBuf>,
 
     /// Hours between two dumps (a dump is also written at start).
-    #[arg(long, env = "AGORA_DUMP_EVERY_HOURS", default_value_t = 24.0)]
+    #[arg(long, env = "AGORA_DUMP_EVERY_HOURS", default_value_t = defaults::DUMP_EVERY_HOURS)]
     pub dump_every_hours: f64,
 
     /// A write token, `HOLDER:SECRET` or `HOLDER:sha256:HEX` (repeatable). Without any token the
@@ -462,7 +462,61 @@ pub enum ConfigError {
     KaleidosInMemory,
 }
 
+/// The defaults of `agora serve`, shared by its flags and [`ServeConfig::new`].
+pub mod defaults {
+    /// Time limit of one query, in seconds.
+    pub const QUERY_TIMEOUT_S: f64 = 10.0;
+    /// Largest request body, in bytes.
+    pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+    /// Largest push body, in bytes.
+    pub const MAX_PUSH_BYTES: usize = 16 * 1024 * 1024;
+    /// Events per LDES page.
+    pub const FEED_PAGE_SIZE: u64 = 50;
+    /// Hours between two dumps.
+    pub const DUMP_EVERY_HOURS: f64 = 24.0;
+
+    /// Queries evaluated at once: one per core.
+    pub fn max_concurrent_queries() -> usize {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    }
+
+    /// Queries one client may run at once: half of the slots, at least 1.
+    pub fn max_queries_per_client(max_concurrent_queries: usize) -> usize {
+        (max_concurrent_queries / 2).max(1)
+    }
+}
+
 impl ServeConfig {
+    /// The configuration `agora serve` has with no flag but `storage` and `base_iri`: listening
+    /// on 127.0.0.1:8080, the demo data loaded into an empty store, no write token, no dumps,
+    /// no Kaleidos producer. Tests and benchmarks start from it and change what they need.
+    pub fn new(storage: Storage, base_iri: BaseIri) -> Self {
+        let max_concurrent_queries = defaults::max_concurrent_queries();
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            storage,
+            demo: true,
+            base_iri,
+            query_timeout: Duration::from_secs_f64(defaults::QUERY_TIMEOUT_S),
+            max_concurrent_queries,
+            max_body_bytes: defaults::MAX_BODY_BYTES,
+            max_push_bytes: defaults::MAX_PUSH_BYTES,
+            tokens: Tokens::default(),
+            feeds: FeedConfig {
+                page_size: defaults::FEED_PAGE_SIZE,
+                dump_dir: None,
+                dump_every: Duration::from_secs_f64(defaults::DUMP_EVERY_HOURS * 3600.0),
+            },
+            access: AccessConfig {
+                token_file: None,
+                admins: Vec::new(),
+                max_queries_per_client: defaults::max_queries_per_client(max_concurrent_queries),
+                backup_dir: None,
+            },
+            kaleidos: None,
+        }
+    }
+
     /// Checks the raw arguments.
     pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
         if !(args.query_timeout.is_finite() && args.query_timeout > 0.0) {
@@ -471,7 +525,7 @@ impl ServeConfig {
         let max_concurrent_queries = match args.max_concurrent_queries {
             Some(0) => return Err(ConfigError::MaxConcurrentQueries),
             Some(n) => n,
-            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            None => defaults::max_concurrent_queries(),
         };
         Ok(Self {
             bind: args.bind,
@@ -503,7 +557,7 @@ impl ServeConfig {
                 max_queries_per_client: match args.max_queries_per_client {
                     Some(0) => return Err(ConfigError::MaxQueriesPerClient),
                     Some(n) => n,
-                    None => (max_concurrent_queries / 2).max(1),
+                    None => defaults::max_queries_per_client(max_concurrent_queries),
                 },
                 backup_dir: match (&args.backup_dir, args.memory) {
                     (Some(dir), _) => Some(dir.clone()),

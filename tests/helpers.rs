@@ -22,29 +22,17 @@ pub struct TestApp {
 
 /// The configuration tests start from: in memory, demo data, port 0.
 pub fn test_config() -> ServeConfig {
-    ServeConfig {
-        bind: "127.0.0.1:0".parse().expect("valid address"),
-        storage: Storage::Memory,
-        demo: true,
-        base_iri: BaseIri::parse("https://agora.vlaanderen.be").expect("valid base"),
-        query_timeout: Duration::from_secs(10),
-        max_concurrent_queries: 4,
-        max_body_bytes: 64 * 1024,
-        max_push_bytes: 256 * 1024,
-        tokens: test_tokens(),
-        feeds: agora::config::FeedConfig {
-            page_size: 50,
-            dump_dir: None,
-            dump_every: Duration::from_secs(24 * 3600),
-        },
-        access: agora::config::AccessConfig {
-            token_file: None,
-            admins: Vec::new(),
-            max_queries_per_client: 4,
-            backup_dir: None,
-        },
-        kaleidos: None,
-    }
+    let mut config = ServeConfig::new(
+        Storage::Memory,
+        BaseIri::parse("https://agora.vlaanderen.be").expect("valid base"),
+    );
+    config.bind = "127.0.0.1:0".parse().expect("valid address");
+    config.max_concurrent_queries = 4;
+    config.max_body_bytes = 64 * 1024;
+    config.max_push_bytes = 256 * 1024;
+    config.tokens = test_tokens();
+    config.access.max_queries_per_client = 4;
+    config
 }
 
 /// The secret of the test holder "kaleidos".
