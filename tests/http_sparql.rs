@@ -503,3 +503,55 @@ async fn queries_beyond_the_concurrency_bound_get_503_with_retry_after() {
     assert_eq!(heavy.status(), 503);
     app.stop().await;
 }
+
+/// A point lookup is evaluated on the connection's thread and sent whole; one whose answer is
+/// larger than that path keeps (256 KiB) is streamed like any other query, and both give the
+/// same, complete answer.
+#[tokio::test]
+async fn a_point_lookup_with_a_large_answer_is_streamed_whole() {
+    let mut config = test_config();
+    config.max_push_bytes = 4 * 1024 * 1024;
+    let app = spawn_app_with(config).await;
+    let root = "https://agora.vlaanderen.be/id/organisatie/7e570000-00aa-4000-8000-000000000777";
+    let long = "lang ".repeat(40_000); // 200 KB per label, two labels
+    let turtle = format!(
+        "<{root}> a <http://www.w3.org/ns/org#Organization> ;\n\
+         <http://www.w3.org/2004/02/skos/core#prefLabel> \"Groot {long}\"@nl , \"Large {long}\"@en ."
+    );
+    assert_eq!(
+        app.push(crate::helpers::KALEIDOS_TOKEN, &turtle)
+            .await
+            .status(),
+        201
+    );
+    for (query, accept) in [
+        (
+            format!("SELECT * WHERE {{ <{root}> ?p ?o }}"),
+            "application/sparql-results+json",
+        ),
+        (format!("DESCRIBE <{root}>"), "application/n-triples"),
+    ] {
+        let response = app.sparql_get(&query, accept).await;
+        assert_eq!(response.status(), 200, "{query}");
+        let text = response.text().await.expect("the whole answer");
+        assert!(text.len() > 400_000, "{query}: {} bytes", text.len());
+        assert!(
+            text.contains("Groot lang") && text.contains("Large lang"),
+            "{query}"
+        );
+    }
+    // and a small lookup is answered whole, with its length
+    let small = app
+        .sparql_get(
+            &format!("ASK {{ <{root}> a <http://www.w3.org/ns/org#Organization> }}"),
+            "application/sparql-results+json",
+        )
+        .await;
+    assert_eq!(small.status(), 200);
+    assert!(small.headers().contains_key("content-length"));
+    assert_eq!(
+        small.json::<serde_json::Value>().await.expect("JSON")["boolean"],
+        true
+    );
+    app.stop().await;
+}

@@ -112,6 +112,59 @@ pub fn endpoint_iri(base: &BaseIri) -> String {
     format!("{}/sparql", base.as_str())
 }
 
+/// The most triple patterns a [`is_point_lookup`] query may have.
+const MAX_LOOKUP_PATTERNS: usize = 16;
+
+/// Whether a query is a point lookup: every triple pattern starts from a constant subject (so it
+/// reads one bounded range of one index), with nothing but projection, `DISTINCT`, `LIMIT` and
+/// constant `BIND`s around the patterns: `SELECT * { <iri> ?p ?o }`, `DESCRIBE <iri>`,
+/// `CONSTRUCT WHERE { <iri> ?p ?o }`, `ASK {}`. No path, `GRAPH`, `SERVICE`, `OPTIONAL`,
+/// `FILTER`, `ORDER BY`, aggregate or subquery, and no dataset of its own.
+///
+/// Such a query costs about what reading one resource costs, so the endpoint can evaluate it on
+/// the connection's own thread instead of handing it to another (see `web::sparql`).
+pub fn is_point_lookup(query: &spargebra::Query) -> bool {
+    let (pattern, dataset) = match query {
+        spargebra::Query::Select {
+            pattern, dataset, ..
+        }
+        | spargebra::Query::Construct {
+            pattern, dataset, ..
+        }
+        | spargebra::Query::Describe {
+            pattern, dataset, ..
+        }
+        | spargebra::Query::Ask {
+            pattern, dataset, ..
+        } => (pattern, dataset),
+    };
+    dataset.is_none() && bounded(pattern)
+}
+
+fn bounded(pattern: &GraphPattern) -> bool {
+    match pattern {
+        GraphPattern::Bgp { patterns } => {
+            patterns.len() <= MAX_LOOKUP_PATTERNS
+                && patterns.iter().all(|triple| {
+                    matches!(triple.subject, spargebra::term::TermPattern::NamedNode(_))
+                })
+        }
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => {
+            matches!(
+                expression,
+                Expression::NamedNode(_) | Expression::Literal(_)
+            ) && bounded(inner)
+        }
+        GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. } => bounded(inner),
+        _ => false,
+    }
+}
+
 /// Whether a query has a `GRAPH` pattern anywhere (in `EXISTS` filters and subqueries too): only
 /// such a query can reach named graphs outside its dataset's default graph.
 pub fn uses_named_graphs(query: &spargebra::Query) -> bool {
@@ -341,6 +394,39 @@ mod tests {
         assert!(uses(
             "ASK { { SELECT ?s { OPTIONAL { GRAPH <http://e/g> { ?s ?p ?o } } } } }"
         ));
+    }
+
+    #[test]
+    fn point_lookups_are_told_from_other_queries() {
+        let lookup = |text: &str| {
+            is_point_lookup(
+                &spargebra::SparqlParser::new()
+                    .parse_query(text)
+                    .expect("a query"),
+            )
+        };
+        for text in [
+            "ASK {}",
+            "SELECT * WHERE { <http://e/a> ?p ?o }",
+            "SELECT DISTINCT ?l WHERE { <http://e/a> <http://e/p> ?l } LIMIT 5",
+            "DESCRIBE <http://e/a>",
+            "CONSTRUCT WHERE { <http://e/a> ?p ?o . <http://e/b> ?q ?o }",
+        ] {
+            assert!(lookup(text), "{text}");
+        }
+        for text in [
+            "SELECT * WHERE { ?s ?p ?o }",
+            "SELECT * WHERE { <http://e/a> ?p ?o . ?o ?q ?r }",
+            "SELECT * WHERE { <http://e/a> <http://e/p>+ ?o }",
+            "SELECT * WHERE { <http://e/a> ?p ?o } ORDER BY ?o",
+            "SELECT (COUNT(*) AS ?n) WHERE { <http://e/a> ?p ?o }",
+            "SELECT * WHERE { <http://e/a> ?p ?o FILTER(?o != 1) }",
+            "SELECT * WHERE { GRAPH ?g { <http://e/a> ?p ?o } }",
+            "SELECT * FROM <http://e/g> WHERE { <http://e/a> ?p ?o }",
+            "DESCRIBE ?s WHERE { ?s ?p ?o }",
+        ] {
+            assert!(!lookup(text), "{text}");
+        }
     }
 
     #[test]
