@@ -424,3 +424,48 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
     }
     app.stop().await;
 }
+
+/// The meeting page lists its agenda with `agenda-items.rq` (no labels) and one
+/// `agenda-item-row.rq` per item; the items must be those `decisions-of-a-meeting.rq` lists.
+#[tokio::test]
+async fn the_meeting_page_lists_what_the_example_query_selects() {
+    let app = spawn_app().await;
+    let query_file = |name: &str| {
+        std::fs::read_to_string(format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR")))
+            .expect("the query file exists")
+    };
+    let values = |results: &serde_json::Value, variable: &str| -> Vec<String> {
+        let mut values: Vec<String> = results["results"]["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .filter_map(|row| row[variable]["value"].as_str().map(str::to_owned))
+            .collect();
+        values.sort();
+        values.dedup();
+        values
+    };
+    let meetings = values(
+        &app.sparql_select(
+            "SELECT ?m WHERE { ?m a <http://data.vlaanderen.be/ns/besluit#Vergaderactiviteit> }",
+        )
+        .await,
+        "m",
+    );
+    assert!(!meetings.is_empty());
+    let mut seen = 0;
+    for meeting in &meetings {
+        let example = query_file("decisions-of-a-meeting")
+            .replace("(UNDEF \"nl\")", &format!("(<{meeting}> \"nl\")"));
+        let keys = query_file("agenda-items").replace(
+            "VALUES ?meeting { UNDEF }",
+            &format!("VALUES ?meeting {{ <{meeting}> }}"),
+        );
+        let expected = values(&app.sparql_select(&example).await, "item");
+        let listed = values(&app.sparql_select(&keys).await, "item");
+        assert_eq!(listed, expected, "{meeting}");
+        seen += expected.len();
+    }
+    assert!(seen > 0, "the demo meetings have agenda items");
+    app.stop().await;
+}
