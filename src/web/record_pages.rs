@@ -13,7 +13,7 @@ use crate::web::error::ApiError;
 use crate::web::i18n::text;
 use crate::web::lang::Lang;
 use crate::web::lists::{link, Link};
-use crate::web::pages::{local_date, run_list_query, run_page_queries, ListQuery, PageQuery};
+use crate::web::pages::{local_date, run_page_queries, PageQuery};
 use crate::web::AppState;
 
 const CONSULTATION: &str = include_str!("../../queries/consultation.rq");
@@ -23,10 +23,7 @@ const REPORT_ANSWERS: &str = include_str!("../../queries/report-answers-by-effec
 const INFORMED_DECISIONS: &str =
     include_str!("../../queries/decisions-informed-by-consultations.rq");
 const MEETING: &str = include_str!("../../queries/meeting.rq");
-const AGENDA_ITEMS: &str = include_str!("../../queries/agenda-items.rq");
-const AGENDA_ITEM_ROW: &str = include_str!("../../queries/agenda-item-row.rq");
-/// More agenda items than any meeting has: the meeting page shows them all.
-const ALL_ITEMS: usize = 10_000;
+const MEETING_DECISIONS: &str = include_str!("../../queries/decisions-of-a-meeting.rq");
 const DECISION: &str = include_str!("../../queries/decision.rq");
 
 const PARTICIPATIE: &str = "https://agora.vlaanderen.be/ns/participatie#";
@@ -199,21 +196,17 @@ async fn meeting(
     context: &mut tera::Context,
 ) -> Result<(), ApiError> {
     let this = || ("meeting", Term::from(node.clone()));
-    let agenda = ListQuery {
-        keys: PageQuery::new(AGENDA_ITEMS, vec![this()]),
-        key: "item",
-        row: PageQuery::new(AGENDA_ITEM_ROW, vec![lang.parameter()]),
-        page: None,
-        page_size: ALL_ITEMS,
-    };
-    let (agenda, details) = run_list_query(
+    let mut results = run_page_queries(
         state,
-        agenda,
-        vec![PageQuery::new(MEETING, vec![this(), lang.parameter()])],
+        vec![
+            PageQuery::new(MEETING, vec![this(), lang.parameter()]),
+            PageQuery::new(MEETING_DECISIONS, vec![this(), lang.parameter()]),
+        ],
     )
-    .await?;
-    let detail = details.into_iter().next().unwrap_or_default();
-    let items = agenda.rows;
+    .await?
+    .into_iter();
+    let detail = results.next().unwrap_or_default();
+    let items = results.next().unwrap_or_default();
     let base = state.config.base_iri.as_str();
     if let Some(title) = first_str(&detail, "title") {
         context.insert("label", &title);
