@@ -286,7 +286,8 @@ pub struct ServeArgs {
     #[arg(long = "admin", env = "AGORA_ADMINS", value_delimiter = ',', value_parser = parse_holder)]
     pub admins: Vec<String>,
 
-    /// How many SPARQL queries one client (IP address) may run at once; more get 429. Defaults
+    /// How many SPARQL queries one client (IP address) may run at once; more wait two seconds
+    /// for one of the client's own to finish, then get 429. Defaults
     /// to half of --max-concurrent-queries (at least 1), so one client cannot take every slot.
     #[arg(long, env = "AGORA_MAX_QUERIES_PER_CLIENT")]
     pub max_queries_per_client: Option<usize>,

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Failed authentications a client may make within [`FAILURE_WINDOW`] before it is refused:
 /// enough for a person fixing a typo, far too few to guess a 128-bit secret.
@@ -42,7 +43,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 #[derive(Debug)]
 pub struct ClientLimits {
     failures: Mutex<HashMap<IpAddr, Failures>>,
-    queries: Mutex<HashMap<IpAddr, usize>>,
+    /// Each client's query slots; a client is forgotten when it runs none and none is awaited.
+    queries: Mutex<HashMap<IpAddr, Arc<Semaphore>>>,
     queries_per_client: usize,
 }
 
@@ -91,19 +93,52 @@ impl ClientLimits {
         entry.count += 1;
     }
 
-    /// Takes one of `client`'s query slots, or `None` if it runs its share already. The slot is
-    /// given back when the returned guard is dropped.
-    pub fn query_slot(self: &Arc<Self>, client: IpAddr) -> Option<ClientQuerySlot> {
-        let mut queries = self.queries.lock().unwrap_or_else(PoisonError::into_inner);
-        let running = queries.entry(client).or_insert(0);
-        if *running >= self.queries_per_client {
-            return None;
+    /// Takes one of `client`'s query slots, waiting at most `wait` for one to come back; `None`
+    /// if none did, because the client keeps its whole share busy. The slot is given back when
+    /// the returned guard is dropped.
+    pub async fn query_slot(
+        self: &Arc<Self>,
+        client: IpAddr,
+        wait: Duration,
+    ) -> Option<ClientQuerySlot> {
+        let semaphore = {
+            let mut queries = self.queries.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(
+                queries
+                    .entry(client)
+                    .or_insert_with(|| Arc::new(Semaphore::new(self.queries_per_client))),
+            )
+        };
+        let permit = match Arc::clone(&semaphore).try_acquire_owned() {
+            Ok(permit) => Some(permit),
+            Err(_) => tokio::time::timeout(wait, Arc::clone(&semaphore).acquire_owned())
+                .await
+                .ok()
+                .and_then(Result::ok),
+        };
+        drop(semaphore);
+        match permit {
+            Some(permit) => Some(ClientQuerySlot {
+                limits: Arc::clone(self),
+                client,
+                permit: Some(permit),
+            }),
+            None => {
+                self.forget_if_idle(client);
+                None
+            }
         }
-        *running += 1;
-        Some(ClientQuerySlot {
-            limits: Arc::clone(self),
-            client,
-        })
+    }
+
+    /// Forgets `client`'s slots when nobody holds or awaits one (only the map refers to them).
+    fn forget_if_idle(&self, client: IpAddr) {
+        let mut queries = self.queries.lock().unwrap_or_else(PoisonError::into_inner);
+        if queries
+            .get(&client)
+            .is_some_and(|semaphore| Arc::strong_count(semaphore) == 1)
+        {
+            queries.remove(&client);
+        }
     }
 }
 
@@ -112,21 +147,13 @@ impl ClientLimits {
 pub struct ClientQuerySlot {
     limits: Arc<ClientLimits>,
     client: IpAddr,
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 impl Drop for ClientQuerySlot {
     fn drop(&mut self) {
-        let mut queries = self
-            .limits
-            .queries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(running) = queries.get_mut(&self.client) {
-            *running = running.saturating_sub(1);
-            if *running == 0 {
-                queries.remove(&self.client);
-            }
-        }
+        drop(self.permit.take());
+        self.limits.forget_if_idle(self.client);
     }
 }
 
@@ -147,18 +174,48 @@ mod tests {
         assert!(limits.auth_blocked(other).is_none());
     }
 
-    #[test]
-    fn query_slots_are_per_client_and_come_back_when_dropped() {
+    #[tokio::test]
+    async fn query_slots_are_per_client_and_come_back_when_dropped() {
         let limits = Arc::new(ClientLimits::new(2));
         let client = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
-        let first = limits.query_slot(client);
-        let second = limits.query_slot(client);
+        let no_wait = Duration::ZERO;
+        let first = limits.query_slot(client, no_wait).await;
+        let second = limits.query_slot(client, no_wait).await;
         assert!(first.is_some() && second.is_some());
-        assert!(limits.query_slot(client).is_none());
+        assert!(limits.query_slot(client, no_wait).await.is_none());
         assert!(limits
-            .query_slot(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)))
+            .query_slot(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 2)), no_wait)
+            .await
             .is_some());
         drop(first);
-        assert!(limits.query_slot(client).is_some());
+        assert!(limits.query_slot(client, no_wait).await.is_some());
+        drop(second);
+        assert!(
+            limits.queries.lock().expect("not poisoned").is_empty(),
+            "idle clients are forgotten"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_client_over_its_share_waits_briefly_for_its_own_slot() {
+        let limits = Arc::new(ClientLimits::new(1));
+        let client = IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1));
+        let running = limits.query_slot(client, Duration::ZERO).await;
+        assert!(running.is_some());
+        let waiting = {
+            let limits = Arc::clone(&limits);
+            tokio::spawn(async move {
+                limits
+                    .query_slot(client, Duration::from_secs(30))
+                    .await
+                    .is_some()
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(running);
+        assert!(
+            waiting.await.expect("joined"),
+            "the freed slot went to the waiting query"
+        );
     }
 }

@@ -299,17 +299,19 @@ pub(crate) struct QuerySlot {
     _server: OwnedSemaphorePermit,
 }
 
-/// Takes one of `client`'s query slots (429 with `Retry-After` if it runs its share already),
-/// then waits (at most [`SLOT_WAIT`]) for one of the evaluation slots that bound the queries
-/// running at once; past that, the caller gets 503 with `Retry-After`.
+/// Takes one of `client`'s query slots, waiting at most [`SLOT_WAIT`] for one of its own queries
+/// to finish (past that, 429 with `Retry-After`), then waits (at most [`SLOT_WAIT`] again) for
+/// one of the evaluation slots that bound the queries running at once (past that, 503 with
+/// `Retry-After`). A client over its share therefore waits for itself, never for the others.
 pub(crate) async fn query_slot(state: &AppState, client: ClientIp) -> Result<QuerySlot, ApiError> {
-    let Some(client_slot) = state.limits.query_slot(client.0) else {
+    let Some(client_slot) = state.limits.query_slot(client.0, SLOT_WAIT).await else {
         state.metrics.increment(Counter::ClientQueryRefused);
         return Err(ApiError::TooManyRequests {
             message: format!(
-                "this address already runs {} queries at once, the most one client may; wait \
-                 for one to finish",
-                state.config.access.max_queries_per_client
+                "this address already runs {} queries at once, the most one client may, and none \
+                 finished within {} s; wait for one to finish",
+                state.config.access.max_queries_per_client,
+                SLOT_WAIT.as_secs()
             ),
             retry_after: SLOT_WAIT.as_secs(),
         });
