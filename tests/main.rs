@@ -9,6 +9,7 @@ mod cli;
 mod dumps;
 mod harvest;
 mod helpers;
+mod hostile;
 mod http_feeds;
 mod http_pages;
 mod http_push;
