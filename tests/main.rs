@@ -7,6 +7,7 @@ mod browser;
 mod check;
 mod cli;
 mod dumps;
+mod faults;
 mod harvest;
 mod helpers;
 mod hostile;
