@@ -22,6 +22,7 @@ mod ldes_client;
 mod operations;
 mod push_process;
 mod shacl_w3c;
+mod soak;
 mod sparql_clients;
 mod sparql_w3c;
 mod tidy;
