@@ -453,7 +453,7 @@ async fn script_in_every_text_field_is_shown_escaped_everywhere() {
         "/vergaderingen".to_owned(),
         "/zoeken?q=alert".to_owned(),
         "/zoeken?q=groenboek".to_owned(),
-        format!("{consultation_page}"),
+        consultation_page.clone(),
         format!("{consultation_page}?weergave=alles"),
         format!("{consultation_page}?lang=en"),
         "/id/stuk/7e570000-0007-4000-8000-000000000012".to_owned(),
