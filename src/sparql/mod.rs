@@ -49,6 +49,15 @@ pub enum ProtocolError {
         /// The deepest nesting allowed.
         limit: usize,
     },
+    /// The query nests negated brackets (`!(`) deeper than the parser can take in good time.
+    #[error(
+        "the query nests negations of brackets (`!(`) more than {limit} levels deep; \
+         Agora refuses deeper ones"
+    )]
+    TooManyNegations {
+        /// The deepest nesting of `!(` allowed.
+        limit: usize,
+    },
     /// A graph IRI is not an IRI.
     #[error("`{parameter}` value {value:?} is not an absolute IRI")]
     BadGraphIri {
@@ -84,9 +93,15 @@ impl ProtocolRequest {
             (None, []) => return Err(ProtocolError::MissingQuery),
             (None, several) => return Err(ProtocolError::SeveralQueries(several.len())),
         };
-        if nesting_depth(&query) > MAX_QUERY_DEPTH {
+        let nesting = nesting(&query);
+        if nesting.depth > MAX_QUERY_DEPTH {
             return Err(ProtocolError::TooDeep {
                 limit: MAX_QUERY_DEPTH,
+            });
+        }
+        if nesting.negated > MAX_NEGATED_DEPTH {
+            return Err(ProtocolError::TooManyNegations {
+                limit: MAX_NEGATED_DEPTH,
             });
         }
         let iris = |parameter: &'static str| -> Result<Vec<NamedNode>, ProtocolError> {
@@ -127,12 +142,37 @@ impl ProtocolRequest {
 /// server. Real queries nest a dozen levels; 64 stays far below what overflows in a debug build.
 pub const MAX_QUERY_DEPTH: usize = 64;
 
+/// How deeply brackets opened right after `!` may nest. spargebra's parser backtracks through
+/// every way of reading `!(` when the query turns out not to parse, so its time doubles with each
+/// level: 14 unclosed `!(` took 4 s in a release build, and parsing is not under the query time
+/// limit (found by fuzzing). Real queries negate a bracket inside a negated bracket rarely; 6
+/// levels take a few milliseconds.
+pub const MAX_NEGATED_DEPTH: usize = 6;
+
+/// How a query nests, as [`nesting`] estimates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    /// Brackets of every kind plus the longest run of unary operators.
+    pub depth: usize,
+    /// Brackets opened right after `!`, one inside the other.
+    pub negated: usize,
+}
+
 /// An upper bound of how deeply `query` nests: brackets of every kind plus the longest run of
 /// unary operators, outside strings and comments. `<` starts no IRI here (it may be a
 /// comparison), so brackets inside IRIs count: that can only overestimate.
 pub fn nesting_depth(query: &str) -> usize {
+    nesting(query).depth
+}
+
+/// How `query` nests (see [`Nesting`]), outside strings and comments.
+pub fn nesting(query: &str) -> Nesting {
     let bytes = query.as_bytes();
     let (mut depth, mut deepest, mut run) = (0usize, 0usize, 0usize);
+    // For each open bracket, whether `!` came right before it.
+    let mut open: Vec<bool> = Vec::new();
+    let (mut negated, mut most_negated) = (0usize, 0usize);
+    let mut after_bang = false;
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
@@ -160,24 +200,44 @@ pub fn nesting_depth(query: &str) -> usize {
                     }
                 }
                 run = 0;
+                after_bang = false;
                 continue;
             }
             b'{' | b'(' | b'[' => {
                 depth += 1;
                 run = 0;
+                open.push(after_bang);
+                if after_bang {
+                    negated += 1;
+                    most_negated = most_negated.max(negated);
+                }
+                after_bang = false;
             }
             b'}' | b')' | b']' => {
                 depth = depth.saturating_sub(1);
+                if open.pop() == Some(true) {
+                    negated -= 1;
+                }
                 run = 0;
+                after_bang = false;
             }
-            b'!' | b'-' | b'+' | b'^' => run += 1,
+            b'!' | b'-' | b'+' | b'^' => {
+                run += 1;
+                after_bang = byte == b'!';
+            }
             _ if byte.is_ascii_whitespace() => {}
-            _ => run = 0,
+            _ => {
+                run = 0;
+                after_bang = false;
+            }
         }
         deepest = deepest.max(depth + run);
         index += 1;
     }
-    deepest
+    Nesting {
+        depth: deepest,
+        negated: most_negated,
+    }
 }
 
 /// The IRI of the SPARQL endpoint of the instance at `base`.
@@ -400,6 +460,31 @@ mod tests {
                 })
             );
         }
+        // Regression (fuzzing, sparql_query, a 142-byte query that took 16 s to fail to parse):
+        // nested `!(` make spargebra backtrack exponentially.
+        let negations = [
+            format!("SELECT * WHERE {{ FILTER({} }}", "!(".repeat(14)),
+            format!("SELECT * WHERE {{ FILTER({} }}", "! ( ".repeat(12)),
+            format!("SELECT {} WHERE {{}}", "(!".repeat(12)),
+        ];
+        for query in &negations {
+            let outcome = ProtocolRequest::from_parameters(&params(&[("query", query)]), None);
+            assert_eq!(
+                outcome,
+                Err(ProtocolError::TooManyNegations {
+                    limit: MAX_NEGATED_DEPTH
+                }),
+                "{query}"
+            );
+        }
+        let artifact = "SELECT (((((((!(! ((((( !!!!!!!!!!!!(((((!(! ((((( !!!!!!!!!(((!(! ((((( !!!!!!!!!!!!(((((!(! ((((( !!!!!(!!(( !!!!!!!!!!!!\"}\"!!!!a!cNf{erence";
+        assert!(matches!(
+            ProtocolRequest::from_parameters(&params(&[("query", artifact)]), None),
+            Err(ProtocolError::TooManyNegations { .. })
+        ));
+        let negated = "SELECT * WHERE { ?s ?p ?o FILTER(!(?o = 1 || !(?o = 2))) }";
+        assert_eq!(nesting(negated).negated, 2);
+        assert!(ProtocolRequest::from_parameters(&params(&[("query", negated)]), None).is_ok());
         // What real queries look like passes, brackets in strings and comments do not count.
         let query = format!(
             "SELECT * WHERE {{ ?s ?p \"{}\" # {}\n FILTER(!(?p != <http://e/a-b>)) }}",
