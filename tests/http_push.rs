@@ -486,6 +486,16 @@ async fn the_openapi_description_is_served() {
     let spec = json(response).await;
     assert_eq!(spec["openapi"], "3.1.0");
     assert!(spec["paths"]["/api/records"]["post"].is_object());
+    for (path, method) in [
+        ("/api/records", "post"),
+        ("/api/records/{id}", "put"),
+        ("/api/records/{id}", "delete"),
+        ("/api/admin/backup", "post"),
+    ] {
+        let responses = &spec["paths"][path][method]["responses"];
+        assert!(responses["429"].is_object(), "{method} {path}: no 429");
+    }
+    assert!(spec["paths"]["/api/records"]["post"]["responses"]["507"].is_object());
     app.stop().await;
 }
 

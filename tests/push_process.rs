@@ -8,16 +8,22 @@ use std::time::Duration;
 use crate::helpers::{temp_data_dir, KALEIDOS_TOKEN};
 
 /// A server process on a free port, its address read from its log.
-struct Server {
-    child: Child,
-    address: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) address: String,
 }
 
-fn start_server(data: &std::path::Path) -> Server {
+pub(crate) fn start_server(data: &std::path::Path) -> Server {
+    start_server_with(data, &[])
+}
+
+/// A server on `data` with extra command-line arguments.
+pub(crate) fn start_server_with(data: &std::path::Path, extra: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
         .args(["serve", "--bind", "127.0.0.1:0", "--no-demo", "--data"])
         .arg(data)
         .args(["--token", &format!("kaleidos:{KALEIDOS_TOKEN}")])
+        .args(extra)
         .env("RUST_LOG", "info")
         .env("AGORA_LOG_FORMAT", "human")
         .stdout(Stdio::piped())
@@ -49,7 +55,7 @@ fn start_server(data: &std::path::Path) -> Server {
     Server { child, address }
 }
 
-fn organisation(index: usize) -> (String, String) {
+pub(crate) fn organisation(index: usize) -> (String, String) {
     let root =
         format!("https://agora.vlaanderen.be/id/organisatie/7e570000-00aa-4000-8000-{index:012}");
     let turtle = format!(
@@ -192,7 +198,7 @@ fn sigterm_during_a_large_push_finishes_it_or_refuses_it_whole() {
 }
 
 /// A tiny blocking client over reqwest's async one (reqwest is built without `blocking`).
-mod blocking {
+pub(crate) mod blocking {
     pub struct Client {
         runtime: tokio::runtime::Runtime,
         inner: reqwest::Client,
@@ -234,6 +240,39 @@ mod blocking {
                     .await
                     .ok()?;
                 Some(response.status().as_u16())
+            })
+        }
+
+        /// POSTs a body of `media_type`; the status and the answer's text, `None` when the
+        /// server cannot be reached.
+        pub fn post_text(
+            &self,
+            url: &str,
+            token: &str,
+            media_type: &str,
+            body: &str,
+        ) -> Option<(u16, String)> {
+            self.runtime.block_on(async {
+                let response = self
+                    .inner
+                    .post(url)
+                    .bearer_auth(token)
+                    .header("Content-Type", media_type)
+                    .body(body.to_owned())
+                    .send()
+                    .await
+                    .ok()?;
+                let status = response.status().as_u16();
+                Some((status, response.text().await.ok()?))
+            })
+        }
+
+        /// GETs `url`; the status and the body, `None` when the server cannot be reached.
+        pub fn get(&self, url: &str) -> Option<(u16, Vec<u8>)> {
+            self.runtime.block_on(async {
+                let response = self.inner.get(url).send().await.ok()?;
+                let status = response.status().as_u16();
+                Some((status, response.bytes().await.ok()?.to_vec()))
             })
         }
 

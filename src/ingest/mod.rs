@@ -146,12 +146,24 @@ pub fn parse_records(
         .collect()
 }
 
+/// How deeply JSON-LD objects and arrays may nest. Oxigraph's JSON-LD expansion recurses once per
+/// level, so a few thousand levels (a few kilobytes of `{"p": {"p": …`) overflow a thread's stack
+/// and abort the whole process. Real records nest a handful of levels; 64 leaves room and stays
+/// far below what a 2 MiB stack holds even in a debug build (about 500 levels).
+pub const MAX_JSON_LD_DEPTH: usize = 64;
+
 /// Parses a document into normalised quads, failing on the first syntax error.
 pub fn parse_quads(
     data: &[u8],
     format: RdfFormat,
     source_name: &str,
 ) -> Result<Vec<Quad>, IngestError> {
+    if matches!(format, RdfFormat::JsonLd { .. }) {
+        check_json_depth(data, MAX_JSON_LD_DEPTH, source_name)?;
+    }
+    if format == RdfFormat::RdfXml {
+        check_xml_entities(data, source_name)?;
+    }
     RdfParser::from_format(format)
         .for_slice(data)
         .map(|quad| {
@@ -177,6 +189,116 @@ pub fn reserialise(turtle: &[u8], format: RdfFormat) -> Result<Vec<u8>, IngestEr
         source_name: "built-in document".to_owned(),
         error,
     })
+}
+
+/// Refuses JSON whose objects and arrays nest deeper than `limit`, before any parser recurses
+/// into it. Strings (with their escapes) are skipped; the JSON need not be valid.
+fn check_json_depth(data: &[u8], limit: usize, source_name: &str) -> Result<(), IngestError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut line, mut column) = (1usize, 0usize);
+    for byte in data {
+        column += 1;
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > limit {
+                    return Err(IngestError::Syntax {
+                        source_name: source_name.to_owned(),
+                        location: format!("{line}:{column}"),
+                        message: format!(
+                            "JSON-LD objects and arrays nested more than {limit} levels deep; \
+                             Agora refuses deeper documents"
+                        ),
+                    });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                column = 0;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// How much larger than the document its XML entities may make it (and at least
+/// [`MIN_XML_EXPANSION`] bytes): Oxigraph's RDF/XML parser expands internal entities, and ten
+/// nested levels of ten references each ("billion laughs") are 30 GB from a 1 KB body.
+pub const XML_EXPANSION_FACTOR: usize = 8;
+/// The expansion every document may have, however small.
+pub const MIN_XML_EXPANSION: usize = 1 << 20;
+
+/// Refuses RDF/XML whose entity declarations could blow up: entities that refer to other
+/// entities, external entities (`SYSTEM`, `PUBLIC`), and references that would expand the
+/// document beyond [`XML_EXPANSION_FACTOR`] times its size. Entities standing for namespace IRIs,
+/// as some RDF/XML writers use them, pass.
+fn check_xml_entities(data: &[u8], source_name: &str) -> Result<(), IngestError> {
+    const DECLARATION: &str = "<!ENTITY";
+    let text = String::from_utf8_lossy(data);
+    if !text.contains(DECLARATION) {
+        return Ok(());
+    }
+    let refuse = |message: String| IngestError::Syntax {
+        source_name: source_name.to_owned(),
+        location: "?".to_owned(),
+        message,
+    };
+    let declaration = regex::Regex::new(
+        r#"<!ENTITY\s+(%\s+)?([^\s"'>]+)\s+(?:"([^"]*)"|'([^']*)'|(SYSTEM|PUBLIC))"#,
+    )
+    .map_err(|error| refuse(error.to_string()))?;
+    let mut sizes = HashMap::new();
+    let mut declared = 0;
+    for captures in declaration.captures_iter(&text) {
+        declared += 1;
+        let name = captures.get(2).map_or("", |m| m.as_str());
+        if captures.get(5).is_some() {
+            return Err(refuse(format!(
+                "the external XML entity {name:?} is refused: Agora reads no file or URL named in a document"
+            )));
+        }
+        let value = captures
+            .get(3)
+            .or_else(|| captures.get(4))
+            .map_or("", |m| m.as_str());
+        if value.contains('&') || value.contains('%') {
+            return Err(refuse(format!(
+                "the XML entity {name:?} refers to other entities; nested entities are refused \
+                 (they can expand a small document into gigabytes)"
+            )));
+        }
+        sizes.insert(name.to_owned(), value.len());
+    }
+    if declared != text.matches(DECLARATION).count() {
+        return Err(refuse(
+            "an XML entity declaration is not of the form <!ENTITY name \"value\">".to_owned(),
+        ));
+    }
+    let limit = (data.len() * XML_EXPANSION_FACTOR).max(MIN_XML_EXPANSION);
+    let reference =
+        regex::Regex::new(r"&([^\s&;<>]+);").map_err(|error| refuse(error.to_string()))?;
+    let mut expanded = data.len();
+    for captures in reference.captures_iter(&text) {
+        expanded += sizes.get(&captures[1]).copied().unwrap_or(0);
+        if expanded > limit {
+            return Err(refuse(format!(
+                "the XML entities would expand the document beyond {limit} bytes; refused"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Turns a parser error into an [`IngestError`] with a 1-based line and column.
@@ -353,6 +475,78 @@ mod tests {
         <http://e/m> a besluit:Vergaderactiviteit .
         <http://e/a> a bv:Agenda ; bv:isAgendaVoor <http://e/m> .
     "#;
+
+    /// Regression (found by the hostile-input tests): 12,000 nested JSON-LD objects overflowed the
+    /// stack of the push's blocking thread and aborted the server. Run on a 2 MiB stack, as the
+    /// blocking threads have.
+    #[test]
+    fn deeply_nested_json_ld_is_refused_before_parsing() {
+        let nested = |depth: usize| {
+            let mut body = String::from("{\"@id\": \"http://e/a\", ");
+            body.push_str(&"\"http://e/p\": {".repeat(depth));
+            body.push_str("\"http://e/q\": \"{[\\\"{[\"");
+            body.push_str(&"}".repeat(depth + 1));
+            body
+        };
+        let json_ld = RdfFormat::JsonLd {
+            profile: Default::default(),
+        };
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let shallow = parse_quads(nested(10).as_bytes(), json_ld, "body").map(|q| q.len());
+                let deep = parse_quads(nested(12_000).as_bytes(), json_ld, "body");
+                let arrays = parse_quads("[".repeat(100_000).as_bytes(), json_ld, "body");
+                (
+                    shallow.ok(),
+                    deep.err().map(|e| e.to_string()),
+                    arrays.is_err(),
+                )
+            })
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+        assert_eq!(outcome.0, Some(11), "strings with brackets do not count");
+        let message = outcome.1.expect("refused");
+        assert!(message.contains("nested more than 64 levels"), "{message}");
+        assert!(outcome.2);
+    }
+
+    /// Regression (found by the hostile-input tests): ten nested levels of XML entities ("billion
+    /// laughs") in an RDF/XML body were expanded by the parser until the process was killed for
+    /// lack of memory.
+    #[test]
+    fn xml_entity_bombs_are_refused_and_namespace_entities_pass() {
+        let document = |entities: &str, label: &str| {
+            format!(
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n{entities}]>\n\
+                 <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" \
+                 xmlns:skos=\"http://www.w3.org/2004/02/skos/core#\">\n\
+                 <rdf:Description rdf:about=\"http://e.org/a\">\n\
+                 <skos:prefLabel>{label}</skos:prefLabel>\n</rdf:Description>\n</rdf:RDF>\n"
+            )
+        };
+        let mut laughs = String::from("<!ENTITY lol0 \"lollollollollollollollollollol\">\n");
+        for level in 1..10 {
+            let refs = format!("&lol{};", level - 1).repeat(10);
+            laughs.push_str(&format!("<!ENTITY lol{level} \"{refs}\">\n"));
+        }
+        let parse = |text: String| parse_quads(text.as_bytes(), RdfFormat::RdfXml, "body");
+        let nested = parse(document(&laughs, "&lol9;")).expect_err("refused");
+        assert!(
+            nested.to_string().contains("refers to other entities"),
+            "{nested}"
+        );
+        let wide = format!("<!ENTITY big \"{}\">\n", "x".repeat(10_000));
+        let flat = parse(document(&wide, &"&big;".repeat(200))).expect_err("refused");
+        assert!(flat.to_string().contains("beyond"), "{flat}");
+        let external = "<!ENTITY file SYSTEM \"file:///etc/passwd\">\n";
+        let external = parse(document(external, "&file;")).expect_err("refused");
+        assert!(external.to_string().contains("external"), "{external}");
+        let namespace = "<!ENTITY skos \"http://www.w3.org/2004/02/skos/core#\">\n";
+        let quads = parse(document(namespace, "&skos; and &amp;")).expect("accepted");
+        assert_eq!(quads.len(), 1);
+    }
 
     #[test]
     fn legacy_besluitvorming_namespace_is_normalised() -> Result<(), IngestError> {

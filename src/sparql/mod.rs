@@ -40,6 +40,24 @@ pub enum ProtocolError {
     /// An update was sent to the read-only endpoint.
     #[error("this SPARQL endpoint is read-only: updates are refused; records are written through Agora's push API")]
     UpdateRefused,
+    /// The query nests deeper than the parser can safely follow.
+    #[error(
+        "the query nests groups, brackets or unary operators more than {limit} levels deep; \
+         Agora refuses deeper queries"
+    )]
+    TooDeep {
+        /// The deepest nesting allowed.
+        limit: usize,
+    },
+    /// The query nests negated brackets (`!(`) deeper than the parser can take in good time.
+    #[error(
+        "the query nests negations of brackets (`!(`) more than {limit} levels deep; \
+         Agora refuses deeper ones"
+    )]
+    TooManyNegations {
+        /// The deepest nesting of `!(` allowed.
+        limit: usize,
+    },
     /// A graph IRI is not an IRI.
     #[error("`{parameter}` value {value:?} is not an absolute IRI")]
     BadGraphIri {
@@ -75,6 +93,17 @@ impl ProtocolRequest {
             (None, []) => return Err(ProtocolError::MissingQuery),
             (None, several) => return Err(ProtocolError::SeveralQueries(several.len())),
         };
+        let nesting = nesting(&query);
+        if nesting.depth > MAX_QUERY_DEPTH {
+            return Err(ProtocolError::TooDeep {
+                limit: MAX_QUERY_DEPTH,
+            });
+        }
+        if nesting.negated > MAX_NEGATED_DEPTH {
+            return Err(ProtocolError::TooManyNegations {
+                limit: MAX_NEGATED_DEPTH,
+            });
+        }
         let iris = |parameter: &'static str| -> Result<Vec<NamedNode>, ProtocolError> {
             values(parameter)
                 .into_iter()
@@ -104,6 +133,110 @@ impl ProtocolRequest {
             .with_base_iri(endpoint_iri(base))
             .unwrap_or(parser);
         parser.parse_query(&self.query)
+    }
+}
+
+/// How deeply a query may nest. spargebra's parser (and the algebra walks after it) recurse once
+/// or more per level of `{`, `(`, `[` and per unary operator (`!`, `-`, `+`, `^`), so about a
+/// thousand levels (two kilobytes of `{`) overflow a 2 MiB thread stack and abort the whole
+/// server. Real queries nest a dozen levels; 64 stays far below what overflows in a debug build.
+pub const MAX_QUERY_DEPTH: usize = 64;
+
+/// How deeply brackets opened right after `!` may nest. spargebra's parser backtracks through
+/// every way of reading `!(` when the query turns out not to parse, so its time doubles with each
+/// level: 14 unclosed `!(` took 4 s in a release build, and parsing is not under the query time
+/// limit (found by fuzzing). Real queries negate a bracket inside a negated bracket rarely; 6
+/// levels take a few milliseconds.
+pub const MAX_NEGATED_DEPTH: usize = 6;
+
+/// How a query nests, as [`nesting`] estimates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    /// Brackets of every kind plus the longest run of unary operators.
+    pub depth: usize,
+    /// Brackets opened right after `!`, one inside the other.
+    pub negated: usize,
+}
+
+/// An upper bound of how deeply `query` nests: brackets of every kind plus the longest run of
+/// unary operators, outside strings and comments. `<` starts no IRI here (it may be a
+/// comparison), so brackets inside IRIs count: that can only overestimate.
+pub fn nesting_depth(query: &str) -> usize {
+    nesting(query).depth
+}
+
+/// How `query` nests (see [`Nesting`]), outside strings and comments.
+pub fn nesting(query: &str) -> Nesting {
+    let bytes = query.as_bytes();
+    let (mut depth, mut deepest, mut run) = (0usize, 0usize, 0usize);
+    // For each open bracket, whether `!` came right before it.
+    let mut open: Vec<bool> = Vec::new();
+    let (mut negated, mut most_negated) = (0usize, 0usize);
+    let mut after_bang = false;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        match byte {
+            b'#' => {
+                while index < bytes.len() && bytes[index] != b'\n' {
+                    index += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let long = bytes[index..].starts_with(&[byte; 3]);
+                index += if long { 3 } else { 1 };
+                while index < bytes.len() {
+                    if bytes[index] == b'\\' {
+                        index += 2;
+                    } else if long && bytes[index..].starts_with(&[byte; 3]) {
+                        index += 3;
+                        break;
+                    } else if !long && bytes[index] == byte {
+                        index += 1;
+                        break;
+                    } else {
+                        index += 1;
+                    }
+                }
+                run = 0;
+                after_bang = false;
+                continue;
+            }
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                run = 0;
+                open.push(after_bang);
+                if after_bang {
+                    negated += 1;
+                    most_negated = most_negated.max(negated);
+                }
+                after_bang = false;
+            }
+            b'}' | b')' | b']' => {
+                depth = depth.saturating_sub(1);
+                if open.pop() == Some(true) {
+                    negated -= 1;
+                }
+                run = 0;
+                after_bang = false;
+            }
+            b'!' | b'-' | b'+' | b'^' => {
+                run += 1;
+                after_bang = byte == b'!';
+            }
+            _ if byte.is_ascii_whitespace() => {}
+            _ => {
+                run = 0;
+                after_bang = false;
+            }
+        }
+        deepest = deepest.max(depth + run);
+        index += 1;
+    }
+    Nesting {
+        depth: deepest,
+        negated: most_negated,
     }
 }
 
@@ -341,6 +474,86 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    /// Regression (found by fuzzing the query text): a thousand nested groups, brackets or `!`
+    /// overflowed the stack in spargebra's parser and aborted the server. Run on a 2 MiB stack,
+    /// as tokio's threads have.
+    #[test]
+    fn deeply_nested_queries_are_refused_before_parsing() {
+        let base = BaseIri::parse("https://agora.vlaanderen.be").expect("a base");
+        let deep = [
+            format!("SELECT * WHERE {}{}", "{ ".repeat(2_000), "}".repeat(2_000)),
+            format!(
+                "SELECT * WHERE {{ FILTER({}1{}) }}",
+                "(".repeat(5_000),
+                ")".repeat(5_000)
+            ),
+            format!("SELECT * WHERE {{ FILTER({}true) }}", "! ".repeat(20_000)),
+            format!("SELECT * WHERE {{ ?s {}<p> ?o }}", "^".repeat(20_000)),
+            format!("ASK {{ FILTER({}1) }}", "- ".repeat(20_000)),
+        ];
+        let outcomes = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                deep.iter()
+                    .map(|query| {
+                        ProtocolRequest::from_parameters(&params(&[("query", query)]), None)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+        for outcome in outcomes {
+            assert_eq!(
+                outcome,
+                Err(ProtocolError::TooDeep {
+                    limit: MAX_QUERY_DEPTH
+                })
+            );
+        }
+        // Regression (fuzzing, sparql_query, a 142-byte query that took 16 s to fail to parse):
+        // nested `!(` make spargebra backtrack exponentially.
+        let negations = [
+            format!("SELECT * WHERE {{ FILTER({} }}", "!(".repeat(14)),
+            format!("SELECT * WHERE {{ FILTER({} }}", "! ( ".repeat(12)),
+            format!("SELECT {} WHERE {{}}", "(!".repeat(12)),
+        ];
+        for query in &negations {
+            let outcome = ProtocolRequest::from_parameters(&params(&[("query", query)]), None);
+            assert_eq!(
+                outcome,
+                Err(ProtocolError::TooManyNegations {
+                    limit: MAX_NEGATED_DEPTH
+                }),
+                "{query}"
+            );
+        }
+        let artifact = "SELECT (((((((!(! ((((( !!!!!!!!!!!!(((((!(! ((((( !!!!!!!!!(((!(! ((((( !!!!!!!!!!!!(((((!(! ((((( !!!!!(!!(( !!!!!!!!!!!!\"}\"!!!!a!cNf{erence";
+        assert!(matches!(
+            ProtocolRequest::from_parameters(&params(&[("query", artifact)]), None),
+            Err(ProtocolError::TooManyNegations { .. })
+        ));
+        let negated = "SELECT * WHERE { ?s ?p ?o FILTER(!(?o = 1 || !(?o = 2))) }";
+        assert_eq!(nesting(negated).negated, 2);
+        assert!(ProtocolRequest::from_parameters(&params(&[("query", negated)]), None).is_ok());
+        // What real queries look like passes, brackets in strings and comments do not count.
+        let query = format!(
+            "SELECT * WHERE {{ ?s ?p \"{}\" # {}\n FILTER(!(?p != <http://e/a-b>)) }}",
+            "{(".repeat(100),
+            "((".repeat(100)
+        );
+        assert!(nesting_depth(&query) < 10, "{}", nesting_depth(&query));
+        let request = ProtocolRequest::from_parameters(&params(&[("query", &query)]), None)
+            .expect("accepted");
+        assert!(request.parse(&base).is_ok());
+        for (_, text) in crate::sparql::examples::EXAMPLES
+            .iter()
+            .map(|e| (e.name, e.text))
+        {
+            assert!(nesting_depth(text) < MAX_QUERY_DEPTH / 4, "{text}");
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ impl Store {
     pub fn change_marker(&self) -> Result<ChangeMarker, StoreError> {
         let mut records = 0;
         let mut latest: Option<DateTime> = None;
-        for quad in self.inner.quads_for_pattern(
+        for quad in self.db().quads_for_pattern(
             None,
             Some(vocab::DCT_MODIFIED),
             None,

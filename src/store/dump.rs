@@ -41,7 +41,8 @@ impl From<oxigraph::store::StorageError> for DumpError {
 impl Store {
     /// Writes a dump in `format` into `writer`; returns the writer and the number of quads.
     pub fn dump<W: Write>(&self, format: DumpFormat, writer: W) -> Result<(W, u64), DumpError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         let mut count = 0;
         match format {
             DumpFormat::RecordsNQuads => {

@@ -31,9 +31,10 @@ pub enum PublishedDifference {
 impl Store {
     /// The state of every record the system graph knows, in no particular order.
     pub fn record_states(&self) -> Result<Vec<super::RecordState>, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         let mut states = Vec::new();
-        for quad in self.inner.quads_for_pattern(
+        for quad in self.db().quads_for_pattern(
             None,
             Some(vocab::FOAF_PRIMARY_TOPIC),
             None,
@@ -66,7 +67,8 @@ impl Store {
         &self,
         mut found: impl FnMut(PublishedDifference),
     ) -> Result<u64, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         let mut compared = 0;
         for quad in transaction.quads_for_pattern(None, None, None, None) {
             let quad = quad?;

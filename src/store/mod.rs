@@ -24,7 +24,8 @@ mod records;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
@@ -51,7 +52,13 @@ pub use query::{
 /// A cheap, cloneable handle on the store. `Send + Sync`.
 #[derive(Clone)]
 pub struct Store {
-    inner: oxigraph::store::Store,
+    /// Oxigraph's store; replaced only by [`Store::recover`] (reads take a clone, briefly).
+    inner: Arc<RwLock<oxigraph::store::Store>>,
+    /// The folder of an on-disk store, to reopen it after a failed write.
+    path: Option<Arc<PathBuf>>,
+    /// Set when a write failed because the disk was full: RocksDB then refuses every later
+    /// write (its background error) until the store is reopened.
+    broken: Arc<AtomicBool>,
     names: Arc<GraphNames>,
     write_lock: Arc<Mutex<()>>,
 }
@@ -75,6 +82,48 @@ pub enum StoreError {
     /// The write lock was poisoned by a panic in another writer.
     #[error("the store's write lock is poisoned by an earlier panic; restart Agora")]
     Poisoned,
+    /// This build has no on-disk store (built without the `rocksdb` feature, as the fuzz
+    /// targets are).
+    #[error(
+        "this build of Agora has no on-disk store (built without the `rocksdb` feature); \
+         use an in-memory store or a build with default features"
+    )]
+    NoDiskStore,
+}
+
+impl StoreError {
+    /// Whether the storage backend failed because its disk is full (RocksDB's "No space left on
+    /// device" or "Space limit reached"): nothing of the write was stored, and the store stays
+    /// usable once space is freed.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Self::Storage(StorageError::Io(error)) => {
+                error.kind() == std::io::ErrorKind::StorageFull
+                    || error.to_string().contains("No space left on device")
+            }
+            Self::Storage(other) => other.to_string().contains("No space left on device"),
+            _ => false,
+        }
+    }
+}
+
+/// Writes and removes a probe file of 4 MiB in `dir`, synced: whether a write would fit now.
+#[cfg(feature = "rocksdb")]
+fn probe_space(dir: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let probe = dir.join(".agora-space-probe");
+    let outcome = std::fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&vec![0; 4 << 20])?;
+        file.sync_all()
+    });
+    let _ = std::fs::remove_file(&probe);
+    outcome
+}
+
+impl AsRef<StoreError> for StoreError {
+    fn as_ref(&self) -> &StoreError {
+        self
+    }
 }
 
 /// What a record write did.
@@ -90,6 +139,7 @@ pub enum PutOutcome {
 
 impl Store {
     /// Opens (or creates) the on-disk store in `path`.
+    #[cfg(feature = "rocksdb")]
     pub fn open(path: &Path, base: &BaseIri) -> Result<Self, StoreError> {
         let inner = oxigraph::store::Store::open(path).map_err(|error| {
             if error.to_string().to_ascii_lowercase().contains("lock") {
@@ -100,7 +150,16 @@ impl Store {
                 StoreError::Storage(error)
             }
         })?;
-        Ok(Self::from_inner(inner, base))
+        let mut store = Self::from_inner(inner, base);
+        store.path = Some(Arc::new(path.to_owned()));
+        Ok(store)
+    }
+
+    /// Without the `rocksdb` feature there is no on-disk store: always
+    /// [`StoreError::NoDiskStore`].
+    #[cfg(not(feature = "rocksdb"))]
+    pub fn open(_path: &Path, _base: &BaseIri) -> Result<Self, StoreError> {
+        Err(StoreError::NoDiskStore)
     }
 
     /// A fresh in-memory store, for tests and `agora serve --memory`.
@@ -110,10 +169,90 @@ impl Store {
 
     fn from_inner(inner: oxigraph::store::Store, base: &BaseIri) -> Self {
         Self {
-            inner,
+            inner: Arc::new(RwLock::new(inner)),
+            path: None,
+            broken: Arc::default(),
             names: Arc::new(GraphNames::new(base)),
             write_lock: Arc::new(Mutex::new(())),
         }
+    }
+
+    /// Oxigraph's store, for one operation. Nothing keeps it longer: [`Store::recover`] can only
+    /// reopen the folder once every handle on the old one is gone.
+    fn db(&self) -> oxigraph::store::Store {
+        match self.inner.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Notes a failed write: after a full disk, the store is reopened before the next write.
+    fn note_failure<T, E: AsRef<StoreError>>(&self, outcome: Result<T, E>) -> Result<T, E> {
+        if let Err(error) = &outcome {
+            if error.as_ref().is_disk_full() {
+                self.broken.store(true, Ordering::Release);
+            }
+        }
+        outcome
+    }
+
+    /// After a write failed on a full disk, RocksDB keeps refusing writes (its "background
+    /// error") until the database is reopened. Called under the write lock before each write:
+    /// once a 4 MiB probe file can be written in the folder, closes and reopens the store.
+    /// Reads wait meanwhile; queries still running on the old handle (bounded by the query
+    /// time limit) are waited for, since RocksDB opens a folder only once per process.
+    fn recover(&self) -> Result<(), StoreError> {
+        if !self.broken.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let Some(path) = self.path.clone() else {
+            self.broken.store(false, Ordering::Release);
+            return Ok(());
+        };
+        #[cfg(not(feature = "rocksdb"))]
+        {
+            // Only on-disk stores have a path, and only the rocksdb feature opens them.
+            let _ = path;
+            self.broken.store(false, Ordering::Release);
+            Ok(())
+        }
+        #[cfg(feature = "rocksdb")]
+        self.reopen(&path)
+    }
+
+    /// Closes and reopens the on-disk store once a probe file fits in its folder (see
+    /// [`Store::recover`]).
+    #[cfg(feature = "rocksdb")]
+    fn reopen(&self, path: &Path) -> Result<(), StoreError> {
+        probe_space(path).map_err(|error| StoreError::Storage(StorageError::Io(error)))?;
+        let mut guard = match self.inner.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        // Ours is dropped here; the placeholder is never read (the guard is held throughout).
+        drop(std::mem::replace(
+            &mut *guard,
+            oxigraph::store::Store::new()?,
+        ));
+        let started = std::time::Instant::now();
+        let mut warned = 0;
+        let reopened = loop {
+            match oxigraph::store::Store::open(path) {
+                Ok(store) => break store,
+                Err(error) => {
+                    let waited = started.elapsed().as_secs();
+                    if waited / 30 > warned {
+                        warned = waited / 30;
+                        tracing::warn!(error = %error, seconds = waited, "still reopening the store after a full disk");
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+            }
+        };
+        *guard = reopened;
+        self.broken.store(false, Ordering::Release);
+        tracing::info!("the store was reopened after a full disk and takes writes again");
+        Ok(())
     }
 
     /// The names of this store's graphs.
@@ -123,13 +262,13 @@ impl Store {
 
     /// Whether the store holds no quad at all.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.inner.is_empty()?)
+        Ok(self.db().is_empty()?)
     }
 
     /// How many records the store holds.
     pub fn record_count(&self) -> Result<usize, StoreError> {
         let mut count = 0;
-        for quad in self.inner.quads_for_pattern(
+        for quad in self.db().quads_for_pattern(
             None,
             Some(vocab::FOAF_PRIMARY_TOPIC),
             None,
@@ -145,7 +284,7 @@ impl Store {
     pub fn published_triple_count(&self) -> Result<usize, StoreError> {
         let mut count = 0;
         for quad in self
-            .inner
+            .db()
             .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
         {
             quad?;
@@ -157,7 +296,7 @@ impl Store {
     /// How many quads the store holds, every graph included (reads the whole store: slow on a
     /// large one).
     pub fn quad_count(&self) -> Result<u64, StoreError> {
-        Ok(self.inner.len()? as u64)
+        Ok(self.db().len()? as u64)
     }
 
     /// Writes a consistent copy of the on-disk store into `target` (which must not exist), while
@@ -166,9 +305,17 @@ impl Store {
     /// its own; the lock also keeps the backup in step with anything written beside the store).
     pub fn backup(&self, target: &Path) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        self.inner.flush()?;
-        self.inner.backup(target)?;
-        Ok(())
+        #[cfg(feature = "rocksdb")]
+        {
+            self.db().flush()?;
+            self.db().backup(target)?;
+            Ok(())
+        }
+        #[cfg(not(feature = "rocksdb"))]
+        {
+            let _ = target;
+            Err(StoreError::NoDiskStore)
+        }
     }
 
     /// Writes records for `holder` in one transaction: all are written or none is (a batch).
@@ -190,8 +337,10 @@ impl Store {
             }
         }
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        self.recover()?;
         let now = DateTime::now();
-        let mut transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let mut transaction = db.start_transaction()?;
         let mut receipts = Vec::with_capacity(writes.len());
         for write in writes {
             receipts.push(records::write_record(
@@ -203,7 +352,7 @@ impl Store {
                 now,
             )?);
         }
-        transaction.commit()?;
+        self.note_failure(transaction.commit().map_err(StoreError::from))?;
         Ok(receipts)
     }
 
@@ -229,7 +378,9 @@ impl Store {
         reason: &str,
     ) -> Result<RecordState, WriteError> {
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let mut transaction = self.inner.start_transaction()?;
+        self.recover()?;
+        let db = self.db();
+        let mut transaction = db.start_transaction()?;
         let state = records::withdraw(
             &mut transaction,
             &self.names,
@@ -238,25 +389,28 @@ impl Store {
             reason,
             DateTime::now(),
         )?;
-        transaction.commit()?;
+        self.note_failure(transaction.commit().map_err(StoreError::from))?;
         Ok(state)
     }
 
     /// Releases every pending version whose publication time has come; returns their roots.
     pub fn release_due(&self) -> Result<Vec<NamedNode>, StoreError> {
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let mut transaction = self.inner.start_transaction()?;
+        self.recover()?;
+        let db = self.db();
+        let mut transaction = db.start_transaction()?;
         let released = records::release_due(&mut transaction, &self.names, DateTime::now())?;
         if released.is_empty() {
             return Ok(released);
         }
-        transaction.commit()?;
+        self.note_failure(transaction.commit().map_err(StoreError::from))?;
         Ok(released)
     }
 
     /// The earliest planned publication time of a pending version, if any.
     pub fn next_release(&self) -> Result<Option<DateTime>, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         let scheduled = records::scheduled(&transaction, &self.names)?;
         Ok(scheduled
             .into_iter()
@@ -266,7 +420,8 @@ impl Store {
 
     /// What the store knows about the record with this identifier.
     pub fn record_state(&self, id: Uuid) -> Result<Option<RecordState>, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         records::read_state(
             &transaction,
             &self.names,
@@ -276,7 +431,8 @@ impl Store {
 
     /// How many events the log of `collection` holds (see `store::events`).
     pub fn event_count(&self, collection: Collection) -> Result<u64, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         events::count(&transaction, &self.names, collection)
     }
 
@@ -288,7 +444,8 @@ impl Store {
         from: u64,
         limit: u64,
     ) -> Result<(Vec<EventWithContent>, u64), StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         let events = events::read_with_content(&transaction, &self.names, collection, from, limit)?;
         let total = events::count(&transaction, &self.names, collection)?;
         Ok((events, total))
@@ -301,7 +458,8 @@ impl Store {
         collection: Collection,
         after: Option<oxsdatatypes::DateTime>,
     ) -> Result<Vec<Event>, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         events::read_after(&transaction, &self.names, collection, after)
     }
 
@@ -313,13 +471,14 @@ impl Store {
         number: u64,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        let transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let transaction = db.start_transaction()?;
         events::version_objects(&transaction, &self.names, root, number, predicate)
     }
 
     /// Every version of a record, oldest first.
     pub fn versions(&self, root: NamedNodeRef<'_>) -> Result<Vec<VersionInfo>, StoreError> {
-        records::versions(&self.inner, &self.names, root)
+        records::versions(&self.db(), &self.names, root)
     }
 
     /// The content of version `number` of a record (the record graph for the released version,
@@ -340,7 +499,7 @@ impl Store {
 
     /// The triples of one graph.
     fn graph_triples(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Triple>, StoreError> {
-        self.inner
+        self.db()
             .quads_for_pattern(None, None, None, Some(graph.into()))
             .map(|quad| quad.map(Triple::from).map_err(StoreError::from))
             .collect()
@@ -372,7 +531,7 @@ impl Store {
                     continue;
                 }
                 for quad in
-                    self.inner
+                    self.db()
                         .quads_for_pattern(Some(object.as_ref().into()), None, None, None)
                 {
                     let quad = quad?;
@@ -390,7 +549,8 @@ impl Store {
     /// Replaces the reference-data graph (code lists, ontology) with `triples`.
     pub fn put_reference_data(&self, triples: &[Triple]) -> Result<PutOutcome, StoreError> {
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let mut transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let mut transaction = db.start_transaction()?;
         let outcome = replace_graph(
             &mut transaction,
             &self.names,
@@ -438,10 +598,11 @@ impl Store {
                 .map(Ok)
                 .collect()
         });
-        let mut loader = self.inner.bulk_loader().on_progress(on_progress);
+        let db = self.db();
+        let mut loader = db.bulk_loader().on_progress(on_progress);
         loader.load_ok_quads::<BulkLoadError<E>, BulkLoadError<E>>(quads)?;
         loader.commit().map_err(StoreError::from)?;
-        let mut transaction = self.inner.start_transaction().map_err(StoreError::from)?;
+        let mut transaction = db.start_transaction().map_err(StoreError::from)?;
         bulk_events.finish(&mut transaction, &self.names, now)?;
         transaction.commit().map_err(StoreError::from)?;
         Ok(count)
@@ -449,8 +610,11 @@ impl Store {
 
     /// Flushes and compacts the on-disk store (after a bulk load).
     pub fn optimize(&self) -> Result<(), StoreError> {
-        self.inner.flush()?;
-        self.inner.optimize()?;
+        #[cfg(feature = "rocksdb")]
+        {
+            self.db().flush()?;
+            self.db().optimize()?;
+        }
         Ok(())
     }
 
@@ -480,7 +644,8 @@ impl Store {
         triples: &[Triple],
     ) -> Result<PutOutcome, StoreError> {
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let mut transaction = self.inner.start_transaction()?;
+        let db = self.db();
+        let mut transaction = db.start_transaction()?;
         let outcome = replace_graph(&mut transaction, &self.names, graph, triples)?;
         transaction.commit()?;
         Ok(outcome)

@@ -335,7 +335,7 @@ impl Store {
             // public ones costs a scan of the graph names, so only such queries pay it.
             None if mentions_graph => {
                 let mut public = Vec::new();
-                for graph in self.inner.named_graphs() {
+                for graph in self.db().named_graphs() {
                     let graph =
                         graph.map_err(|error| QueryError::Io(std::io::Error::other(error)))?;
                     if !matches!(&graph, NamedOrBlankNode::NamedNode(node) if private(node.as_str()))
@@ -347,7 +347,7 @@ impl Store {
             }
             None => {}
         }
-        Ok(prepared.on_store(&self.inner).execute()?)
+        Ok(prepared.on_store(&self.db()).execute()?)
     }
 
     /// Runs a SELECT query for Agora's own use (pages) and collects the solutions.
@@ -389,7 +389,7 @@ impl Store {
         for (variable, node) in pinned {
             prepared = prepared.substitute_variable(variable, node);
         }
-        let results = prepared.on_store(&self.inner).execute()?;
+        let results = prepared.on_store(&self.db()).execute()?;
         let QueryResults::Solutions(solutions) = results else {
             return Err(QueryError::FormatMismatch {
                 form: "non-SELECT",

@@ -71,6 +71,10 @@ pub enum ApiError {
         /// Seconds to wait.
         retry_after: u64,
     },
+    /// 507: the store's disk is full; nothing of the write was stored (answered with
+    /// `Retry-After`).
+    #[error("the write could not be stored: the server's disk is full; nothing was written, try again later")]
+    InsufficientStorage,
     /// 500: something failed inside Agora.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -92,6 +96,7 @@ impl ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::InsufficientStorage => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,7 +127,7 @@ impl IntoResponse for ApiError {
         if let Some(seconds) = retry_after.and_then(|text| HeaderValue::from_str(&text).ok()) {
             headers.insert(header::RETRY_AFTER, seconds);
         }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::INSUFFICIENT_STORAGE {
             headers.insert(
                 header::RETRY_AFTER,
                 HeaderValue::from_static(RETRY_AFTER_SECONDS),
@@ -166,6 +171,11 @@ impl From<QueryError> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        if error.is_disk_full() {
+            // Logged here, once: the answer says what happened but not where (no paths).
+            tracing::error!(error = %error, "a write failed: the disk is full");
+            return Self::InsufficientStorage;
+        }
         Self::Internal(error.into())
     }
 }
