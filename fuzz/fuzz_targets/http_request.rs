@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use agora::auth::{Keyring, Tokens};
-use agora::config::{AccessConfig, FeedConfig, ServeConfig, Storage};
+use agora::config::{ServeConfig, Storage};
 use agora::metrics::Metrics;
 use agora::model::BaseIri;
 use agora::push::Pusher;
@@ -45,29 +45,14 @@ fn fixture() -> &'static Fixture {
             .build()
             .expect("a runtime");
         let base = BaseIri::parse("https://agora.vlaanderen.be").expect("a valid base");
-        let config = ServeConfig {
-            bind: "127.0.0.1:0".parse().expect("an address"),
-            storage: Storage::Memory,
-            demo: true,
-            base_iri: base.clone(),
-            query_timeout: Duration::from_secs(2),
-            max_concurrent_queries: 4,
-            max_body_bytes: 64 * 1024,
-            max_push_bytes: 256 * 1024,
-            tokens: Tokens::default(),
-            feeds: FeedConfig {
-                page_size: 5,
-                dump_dir: None,
-                dump_every: Duration::from_secs(24 * 3600),
-            },
-            access: AccessConfig {
-                token_file: None,
-                admins: Vec::new(),
-                max_queries_per_client: 4,
-                backup_dir: None,
-            },
-            kaleidos: None,
-        };
+        let mut config = ServeConfig::new(Storage::Memory, base.clone());
+        config.bind = "127.0.0.1:0".parse().expect("an address");
+        config.query_timeout = Duration::from_secs(2);
+        config.max_concurrent_queries = 4;
+        config.max_body_bytes = 64 * 1024;
+        config.max_push_bytes = 256 * 1024;
+        config.feeds.page_size = 5;
+        config.access.max_queries_per_client = 4;
         let store = Store::in_memory(&base).expect("an in-memory store");
         agora::demo::load(&store, true).expect("the demo data loads");
         let search = SearchIndex::in_memory().expect("an index");
