@@ -88,7 +88,7 @@ def free_port():
 class Server:
     """A server process on 127.0.0.1 with its SPARQL endpoint URL."""
 
-    def __init__(self, name, command, path, log_file, env=None):
+    def __init__(self, name, command, path, log_file, env=None, wait_for_dumps=False):
         self.name = name
         self.port = free_port()
         self.path = path
@@ -112,12 +112,13 @@ class Server:
             time.sleep(0.3)
         else:
             sys.exit(f"{name} did not answer within 120 s; see {log_file}")
-        if name == "agora":
+        if wait_for_dumps:
             self.wait_for_startup_dumps(log_file)
 
     def wait_for_startup_dumps(self, log_file, limit_s=600):
         """Agora writes its two dumps when it starts (a minute or more at a million triples,
-        on one core): measuring during them would measure the dump too."""
+        on one core): measuring during them would measure the dump too. Needs the log at info
+        level, where Agora says "dump written"."""
         deadline = time.time() + limit_s
         while time.time() < deadline:
             with open(log_file, errors="replace") as f:
@@ -177,7 +178,7 @@ def start_agora(agora, data_dir, logs, timeout=TIME_LIMIT_S, max_concurrent=None
     if max_concurrent:
         command += ["--max-concurrent-queries", max_concurrent]
     env = {"LD_PRELOAD": str(preload)} if preload else None
-    return Server("agora", command, "/sparql", logs / "agora.log", env)
+    return Server("agora", command, "/sparql", logs / "agora.log", env, wait_for_dumps=True)
 
 
 def start_oxigraph(oxigraph, data_dir, logs):
