@@ -127,6 +127,7 @@ impl Application {
             self.state.search.clone(),
             self.state.metrics.clone(),
         ));
+        let flusher = tokio::spawn(flush_memtables(self.state.store.clone()));
         let token_watcher = tokio::spawn(watch_tokens(
             self.state.keyring.clone(),
             self.state.metrics.clone(),
@@ -168,6 +169,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         releaser.abort();
+        flusher.abort();
         token_watcher.abort();
         if let Some(dumper) = dumper {
             dumper.abort();
@@ -176,6 +178,26 @@ impl Application {
             follower.abort();
         }
         served
+    }
+}
+
+/// How often the store's in-memory writes are flushed to disk (see [`Store::flush`]).
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Flushes the store's memtables every [`FLUSH_EVERY`], so that the server's memory levels off
+/// under a steady stream of writes instead of growing towards RocksDB's bulk-load budget.
+async fn flush_memtables(store: Store) {
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await; // the first tick is immediate: nothing to flush yet
+    loop {
+        tick.tick().await;
+        let store = store.clone();
+        match tokio::task::spawn_blocking(move || store.flush()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(error = %error, "could not flush the store"),
+            Err(error) => tracing::warn!(error = %error, "the store flush task failed"),
+        }
     }
 }
 
