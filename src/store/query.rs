@@ -363,7 +363,16 @@ impl Store {
         parameters: &[(&str, Term)],
         cancellation: CancellationToken,
     ) -> Result<Rows, QueryError> {
-        let mut query = parse_query(query)?;
+        self.select_parsed(parse_query(query)?, parameters, cancellation)
+    }
+
+    /// [`Store::select_with`] for a query already parsed.
+    fn select_parsed(
+        &self,
+        mut query: spargebra::Query,
+        parameters: &[(&str, Term)],
+        cancellation: CancellationToken,
+    ) -> Result<Rows, QueryError> {
         crate::sparql::parameters::bind(&mut query, parameters)?;
         // The VALUES block fixes what the query means; Oxigraph's optimiser does not push its
         // values into the patterns, though, so `?decision a …` would first be evaluated for every
@@ -414,11 +423,12 @@ impl Store {
         values: &[Term],
         cancellation: CancellationToken,
     ) -> Result<Rows, QueryError> {
+        let parsed = parse_query(query)?;
         let mut all = Rows::default();
         for value in values {
             let mut bound = parameters.to_vec();
             bound.push((key, value.clone()));
-            let mut rows = self.select_with(query, &bound, cancellation.clone())?;
+            let mut rows = self.select_parsed(parsed.clone(), &bound, cancellation.clone())?;
             if all.variables.is_empty() {
                 all.variables = std::mem::take(&mut rows.variables);
             }
