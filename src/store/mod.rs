@@ -15,6 +15,7 @@
 //! detect every write-write conflict, and keeping the default graph exact needs a consistent view
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
 
+mod around;
 mod changes;
 mod dump;
 mod events;

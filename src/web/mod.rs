@@ -14,6 +14,7 @@ mod lists;
 mod negotiate;
 mod observe;
 mod ops;
+mod page_data;
 mod pages;
 mod push;
 mod query_page;

@@ -4,29 +4,66 @@
 //!
 //! `pages::resource` calls [`render`] with the resource's types; a type without a page of its own
 //! falls back to the generic page, so every URI still has one.
+//!
+//! These pages walk the published data one index lookup at a time ([`PageData`]) rather than
+//! asking SPARQL: the same answers as `queries/consultation.rq`, `meeting.rq`,
+//! `decisions-of-a-meeting.rq` and `decision.rq`, without a query plan of a dozen `OPTIONAL`s
+//! (each a hash join in Oxigraph) per page.
 
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{NamedNode, NamedNodeRef};
 use serde::Serialize;
 
-use crate::store::Rows;
 use crate::web::error::ApiError;
 use crate::web::i18n::text;
 use crate::web::lang::Lang;
-use crate::web::lists::{link, Link};
-use crate::web::pages::{local_date, run_page_queries, PageQuery};
+use crate::web::lists::Link;
+use crate::web::page_data::PageData;
+use crate::web::pages::local_date;
 use crate::web::AppState;
 
-const CONSULTATION: &str = include_str!("../../queries/consultation.rq");
-const LINKED_LABELS: &str = include_str!("../../queries/linked-labels.rq");
-const LINKING_LABELS: &str = include_str!("../../queries/linking-labels.rq");
-const REPORT_ANSWERS: &str = include_str!("../../queries/report-answers-by-effect.rq");
-const INFORMED_DECISIONS: &str =
-    include_str!("../../queries/decisions-informed-by-consultations.rq");
-const MEETING: &str = include_str!("../../queries/meeting.rq");
-const MEETING_DECISIONS: &str = include_str!("../../queries/decisions-of-a-meeting.rq");
-const DECISION: &str = include_str!("../../queries/decision.rq");
+macro_rules! iris {
+    ($($name:ident = $iri:literal;)*) => {
+        $(const $name: NamedNodeRef<'static> = NamedNodeRef::new_unchecked($iri);)*
+    };
+}
 
-const PARTICIPATIE: &str = "https://agora.vlaanderen.be/ns/participatie#";
+iris! {
+    CONSULTATIE = "https://agora.vlaanderen.be/ns/participatie#Consultatie";
+    CONSULTATIEVERSLAG = "https://agora.vlaanderen.be/ns/participatie#Consultatieverslag";
+    OPENINGSTIJD = "https://agora.vlaanderen.be/ns/participatie#openingstijd";
+    SLUITINGSTIJD = "https://agora.vlaanderen.be/ns/participatie#sluitingstijd";
+    PARTICIPATIENIVEAU = "https://agora.vlaanderen.be/ns/participatie#participatieniveau";
+    ORGANISATOR = "https://agora.vlaanderen.be/ns/participatie#organisator";
+    AANTAL_REACTIES = "https://agora.vlaanderen.be/ns/participatie#aantalReacties";
+    VERSLAG_VERWACHT_TEGEN = "https://agora.vlaanderen.be/ns/participatie#verslagVerwachtTegen";
+    ONDERWERPSTUK = "https://agora.vlaanderen.be/ns/participatie#onderwerpstuk";
+    DOELGROEP = "https://agora.vlaanderen.be/ns/participatie#doelgroep";
+    RAPPORTEERT_OVER = "https://agora.vlaanderen.be/ns/participatie#rapporteertOver";
+    HEEFT_ANTWOORD = "https://agora.vlaanderen.be/ns/participatie#heeftAntwoord";
+    THEMA = "https://agora.vlaanderen.be/ns/participatie#thema";
+    EFFECT = "https://agora.vlaanderen.be/ns/participatie#effect";
+    REACTIE_OVERHEID = "https://agora.vlaanderen.be/ns/participatie#reactieOverheid";
+    VERGADERACTIVITEIT = "http://data.vlaanderen.be/ns/besluit#Vergaderactiviteit";
+    GEPLANDE_START = "http://data.vlaanderen.be/ns/besluit#geplandeStart";
+    AGENDAPUNT_TYPE = "http://data.vlaanderen.be/ns/besluit#Agendapunt.type";
+    BESLISSINGSACTIVITEIT = "https://data.vlaanderen.be/ns/besluitvorming#Beslissingsactiviteit";
+    IS_AGENDA_VOOR = "https://data.vlaanderen.be/ns/besluitvorming#isAgendaVoor";
+    IS_GEHOUDEN_DOOR = "https://data.vlaanderen.be/ns/besluitvorming#isGehoudenDoor";
+    HEEFT_BESLISSING = "https://data.vlaanderen.be/ns/besluitvorming#heeftBeslissing";
+    RESULTAAT = "https://data.vlaanderen.be/ns/besluitvorming#resultaat";
+    DCT_TITLE = "http://purl.org/dc/terms/title";
+    DCT_DESCRIPTION = "http://purl.org/dc/terms/description";
+    DCT_SUBJECT = "http://purl.org/dc/terms/subject";
+    DCT_TYPE = "http://purl.org/dc/terms/type";
+    DCT_HAS_PART = "http://purl.org/dc/terms/hasPart";
+    ADMS_STATUS = "http://www.w3.org/ns/adms#status";
+    FOAF_PAGE = "http://xmlns.com/foaf/0.1/page";
+    SCHEMA_POSITION = "http://schema.org/position";
+    PROV_STARTED_AT_TIME = "http://www.w3.org/ns/prov#startedAtTime";
+    PROV_WAS_INFORMED_BY = "http://www.w3.org/ns/prov#wasInformedBy";
+    PROV_WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom";
+    PROV_WAS_REVISION_OF = "http://www.w3.org/ns/prov#wasRevisionOf";
+}
 
 /// Which page template to use for a resource of these types, with its context; `None` when the
 /// generic page serves it.
@@ -37,32 +74,61 @@ pub async fn render(
     lang: Lang,
     context: &mut tera::Context,
 ) -> Result<Option<&'static str>, ApiError> {
-    let is = |class: &str| types.contains(&class);
-    if is(&format!("{PARTICIPATIE}Consultatie")) {
-        consultation(state, node, lang, context).await?;
-        Ok(Some("consultation.html"))
-    } else if is("http://data.vlaanderen.be/ns/besluit#Vergaderactiviteit") {
-        meeting(state, node, lang, context).await?;
-        Ok(Some("meeting.html"))
-    } else if is("https://data.vlaanderen.be/ns/besluitvorming#Beslissingsactiviteit") {
-        decision(state, node, lang, context).await?;
-        Ok(Some("decision.html"))
+    let is = |class: NamedNodeRef<'_>| types.contains(&class.as_str());
+    type Build = fn(&PageData<'_>, NamedNodeRef<'_>, &mut tera::Context);
+    let (template, build): (&'static str, Build) = if is(CONSULTATIE) {
+        ("consultation.html", consultation)
+    } else if is(VERGADERACTIVITEIT) {
+        ("meeting.html", meeting)
+    } else if is(BESLISSINGSACTIVITEIT) {
+        ("decision.html", decision)
     } else {
-        Ok(None)
-    }
+        return Ok(None);
+    };
+    let store = state.store.clone();
+    let base = state.config.base_iri.as_str().to_owned();
+    let node = node.clone();
+    let built = tokio::task::spawn_blocking(move || {
+        let data = PageData::new(&store, lang, &base);
+        let mut context = tera::Context::new();
+        build(&data, node.as_ref(), &mut context);
+        data.finish().map(|()| context)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.into()))?
+    .map_err(|error| ApiError::Internal(error.into()))?;
+    context.extend(built);
+    Ok(Some(template))
 }
 
-fn first_str(rows: &Rows, variable: &str) -> Option<String> {
-    rows.iter()
-        .next()
-        .and_then(|row| row.str(variable).map(str::to_owned))
+fn date(
+    data: &PageData<'_>,
+    subject: NamedNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Option<String> {
+    data.value(subject, predicate)
+        .map(|date| local_date(&date, data.lang()))
 }
 
-fn labels(state: &AppState, rows: &Rows) -> Vec<Link> {
-    let base = state.config.base_iri.as_str();
-    rows.iter()
-        .filter_map(|row| link(base, &row, "value", "label"))
-        .collect()
+/// Links to what `subject` points at through `predicate`, in the order of their labels.
+fn links(data: &PageData<'_>, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Vec<Link> {
+    let mut links: Vec<Link> = data
+        .nodes(subject, predicate)
+        .iter()
+        .map(|target| data.link(target.as_ref()))
+        .collect();
+    links.sort_by(|a, b| a.text.cmp(&b.text));
+    links
+}
+
+/// The label of what `subject` points at through `predicate`.
+fn label_of(
+    data: &PageData<'_>,
+    subject: NamedNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Option<String> {
+    data.node(subject, predicate)
+        .and_then(|target| data.label(target.as_ref()))
 }
 
 #[derive(Serialize)]
@@ -80,98 +146,105 @@ struct InformedDecision {
     item: Option<Link>,
     meeting: Option<Link>,
     date: Option<String>,
+    #[serde(skip)]
+    sort_date: Option<String>,
 }
 
-async fn consultation(
-    state: &AppState,
-    node: &NamedNode,
-    lang: Lang,
-    context: &mut tera::Context,
-) -> Result<(), ApiError> {
-    let this = || ("consultation", Term::from(node.clone()));
-    let linked = |property: &str| linked_labels(node, property, false, lang);
-    let mut results = run_page_queries(
-        state,
-        vec![
-            PageQuery::new(CONSULTATION, vec![this(), lang.parameter()]),
-            linked(&format!("{PARTICIPATIE}onderwerpstuk")),
-            linked("http://purl.org/dc/terms/subject"),
-            linked(&format!("{PARTICIPATIE}doelgroep")),
-            PageQuery::new(REPORT_ANSWERS, vec![this()]),
-            PageQuery::new(INFORMED_DECISIONS, vec![this()]),
-        ],
-    )
-    .await?
-    .into_iter();
-    let detail = results.next().unwrap_or_default();
-    let documents = results.next().unwrap_or_default();
-    let themes = results.next().unwrap_or_default();
-    let groups = results.next().unwrap_or_default();
-    let answers = results.next().unwrap_or_default();
-    let decisions = results.next().unwrap_or_default();
-    let base = state.config.base_iri.as_str();
-    let row = detail.iter().next();
-    let get = |variable: &str| row.and_then(|row| row.str(variable)).map(str::to_owned);
-    if let Some(title) = get("title") {
+fn consultation(data: &PageData<'_>, node: NamedNodeRef<'_>, context: &mut tera::Context) {
+    if let Some(title) = data.text(node, DCT_TITLE) {
         context.insert("label", &title);
     }
-    context.insert("description", &get("description"));
-    context.insert(
-        "opens",
-        &get("opens").as_deref().map(|date| local_date(date, lang)),
-    );
-    context.insert(
-        "closes",
-        &get("closes").as_deref().map(|date| local_date(date, lang)),
-    );
-    context.insert("status", &get("statusLabel"));
-    context.insert("level", &get("levelLabel"));
+    context.insert("description", &data.text(node, DCT_DESCRIPTION));
+    context.insert("opens", &date(data, node, OPENINGSTIJD));
+    context.insert("closes", &date(data, node, SLUITINGSTIJD));
+    context.insert("status", &label_of(data, node, ADMS_STATUS));
+    context.insert("level", &label_of(data, node, PARTICIPATIENIVEAU));
     context.insert(
         "organiser",
-        &row.and_then(|row| link(base, &row, "organiser", "organiserLabel")),
+        &data.node(node, ORGANISATOR).map(|o| data.link(o.as_ref())),
     );
-    context.insert("respond_at", &get("respondAt"));
-    context.insert("reactions", &get("reactions"));
+    context.insert("respond_at", &data.value(node, FOAF_PAGE));
+    context.insert("reactions", &data.value(node, AANTAL_REACTIES));
+    context.insert("report_due", &date(data, node, VERSLAG_VERWACHT_TEGEN));
+    context.insert("documents", &links(data, node, ONDERWERPSTUK));
+    context.insert("themes", &links(data, node, DCT_SUBJECT));
+    context.insert("groups", &links(data, node, DOELGROEP));
+
+    let report = data
+        .subjects(RAPPORTEERT_OVER, node)
+        .into_iter()
+        .find(|report| data.is_a(report.as_ref(), CONSULTATIEVERSLAG));
     context.insert(
-        "report_due",
-        &get("reportDue")
-            .as_deref()
-            .map(|date| local_date(date, lang)),
+        "report",
+        &report.as_ref().map(|report| data.link(report.as_ref())),
     );
-    context.insert("documents", &labels(state, &documents));
-    context.insert("themes", &labels(state, &themes));
-    context.insert("groups", &labels(state, &groups));
-    let report = answers
+    let mut answers: Vec<(i64, ThemeAnswer)> = report
         .iter()
-        .next()
-        .and_then(|row| row.str("report"))
-        .map(|report| Link {
-            href: crate::web::pages::href(base, report),
-            text: report.to_owned(),
-        });
-    context.insert("report", &report);
-    let answers: Vec<ThemeAnswer> = answers
-        .iter()
-        .map(|row| ThemeAnswer {
-            theme: row.str("theme").unwrap_or_default().to_owned(),
-            effect: row.str("effect").map(str::to_owned),
-            reactions: row.str("reactions").map(str::to_owned),
-            answer: row.str("answer").map(str::to_owned),
+        .flat_map(|report| data.nodes(report.as_ref(), HEEFT_ANTWOORD))
+        .filter_map(|answer| {
+            let answer = answer.as_ref();
+            let reactions = data.value(answer, AANTAL_REACTIES);
+            Some((
+                reactions
+                    .as_deref()
+                    .and_then(|count| count.parse().ok())
+                    .unwrap_or(-1),
+                ThemeAnswer {
+                    theme: data.text(answer, THEMA)?,
+                    effect: label_of(data, answer, EFFECT),
+                    reactions,
+                    answer: data.text(answer, REACTIE_OVERHEID),
+                },
+            ))
         })
         .collect();
+    answers.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.theme.cmp(&b.1.theme)));
+    let answers: Vec<ThemeAnswer> = answers.into_iter().map(|(_, answer)| answer).collect();
     context.insert("answers", &answers);
-    let decisions: Vec<InformedDecision> = decisions
+
+    let mut decisions: Vec<InformedDecision> = data
+        .subjects(PROV_WAS_INFORMED_BY, node)
         .iter()
-        .map(|row| InformedDecision {
-            decision: link(base, &row, "decision", "itemTitle"),
-            result: row.str("result").map(str::to_owned),
-            item: link(base, &row, "item", "itemTitle"),
-            meeting: link(base, &row, "meeting", "meetingTitle"),
-            date: row.str("date").map(|date| local_date(date, lang)),
+        .map(NamedNode::as_ref)
+        .filter(|decision| data.is_a(*decision, BESLISSINGSACTIVITEIT))
+        .map(|decision| {
+            let item = agenda_item_of(data, decision);
+            let meeting = item
+                .as_ref()
+                .and_then(|item| meeting_of(data, item.as_ref()));
+            let item_link = item.as_ref().map(|item| data.link(item.as_ref()));
+            InformedDecision {
+                decision: Some(Link {
+                    href: data.href(decision),
+                    text: item_link
+                        .as_ref()
+                        .map(|link| link.text.clone())
+                        .unwrap_or_else(|| decision.as_str().to_owned()),
+                }),
+                result: label_of(data, decision, RESULTAAT),
+                item: item_link,
+                meeting: meeting.map(|meeting| data.link(meeting.as_ref())),
+                date: date(data, decision, PROV_STARTED_AT_TIME),
+                sort_date: data.value(decision, PROV_STARTED_AT_TIME),
+            }
         })
         .collect();
+    decisions.sort_by(|a, b| b.sort_date.cmp(&a.sort_date));
     context.insert("decisions", &decisions);
-    Ok(())
+}
+
+/// The agenda item a decision was taken on: the subject of the treatment that has it.
+fn agenda_item_of(data: &PageData<'_>, decision: NamedNodeRef<'_>) -> Option<NamedNode> {
+    data.subjects(HEEFT_BESLISSING, decision)
+        .into_iter()
+        .find_map(|treatment| data.node(treatment.as_ref(), DCT_SUBJECT))
+}
+
+/// The meeting whose agenda has `item`.
+fn meeting_of(data: &PageData<'_>, item: NamedNodeRef<'_>) -> Option<NamedNode> {
+    data.subjects(DCT_HAS_PART, item)
+        .into_iter()
+        .find_map(|agenda| data.node(agenda.as_ref(), IS_AGENDA_VOOR))
 }
 
 #[derive(Serialize)]
@@ -189,159 +262,106 @@ struct AgendaSection {
     items: Vec<AgendaItem>,
 }
 
-async fn meeting(
-    state: &AppState,
-    node: &NamedNode,
-    lang: Lang,
-    context: &mut tera::Context,
-) -> Result<(), ApiError> {
-    let this = || ("meeting", Term::from(node.clone()));
-    let mut results = run_page_queries(
-        state,
-        vec![
-            PageQuery::new(MEETING, vec![this(), lang.parameter()]),
-            PageQuery::new(MEETING_DECISIONS, vec![this(), lang.parameter()]),
-        ],
-    )
-    .await?
-    .into_iter();
-    let detail = results.next().unwrap_or_default();
-    let items = results.next().unwrap_or_default();
-    let base = state.config.base_iri.as_str();
-    if let Some(title) = first_str(&detail, "title") {
+fn meeting(data: &PageData<'_>, node: NamedNodeRef<'_>, context: &mut tera::Context) {
+    let lang = data.lang();
+    if let Some(title) = data.text(node, DCT_TITLE) {
         context.insert("label", &title);
     }
-    context.insert("kind", &first_str(&detail, "kind"));
-    context.insert(
-        "start",
-        &first_str(&detail, "start")
-            .as_deref()
-            .map(|date| local_date(date, lang)),
-    );
+    context.insert("kind", &label_of(data, node, DCT_TYPE));
+    context.insert("start", &date(data, node, GEPLANDE_START));
     context.insert(
         "body",
-        &detail
-            .iter()
-            .next()
-            .and_then(|row| link(base, &row, "body", "bodyLabel")),
+        &data
+            .node(node, IS_GEHOUDEN_DOOR)
+            .map(|body| data.link(body.as_ref())),
     );
-    // Notes and announcements, each in agenda order, in the order their kinds first appear.
+    // The latest agenda version (one that no other agenda revises), its items in agenda order;
+    // notes and announcements in the order their kinds first appear.
+    let mut items: Vec<(i64, String, NamedNode)> = data
+        .subjects(IS_AGENDA_VOOR, node)
+        .into_iter()
+        .filter(|agenda| {
+            data.subjects(PROV_WAS_REVISION_OF, agenda.as_ref())
+                .is_empty()
+        })
+        .flat_map(|agenda| data.nodes(agenda.as_ref(), DCT_HAS_PART))
+        .filter_map(|item| {
+            let position = data.value(item.as_ref(), SCHEMA_POSITION)?;
+            Some((position.parse().unwrap_or(i64::MAX), position, item))
+        })
+        .collect();
+    items.sort();
+    items.dedup_by(|a, b| a.2 == b.2);
     let mut sections: Vec<AgendaSection> = Vec::new();
-    for row in items.iter() {
-        let kind = row
-            .str("type")
-            .unwrap_or(text(lang, "Agendapunten"))
-            .to_owned();
-        let item = AgendaItem {
-            position: row.str("position").unwrap_or_default().to_owned(),
-            item: link(base, &row, "item", "title"),
-            decision: row.str("decision").map(|decision| Link {
-                href: crate::web::pages::href(base, decision),
-                text: row
-                    .str("result")
-                    .unwrap_or(text(lang, "beslissing"))
-                    .to_owned(),
+    for (_, position, item) in items {
+        let item = item.as_ref();
+        let kind = label_of(data, item, AGENDAPUNT_TYPE)
+            .unwrap_or_else(|| text(lang, "Agendapunten").to_owned());
+        let decision = data
+            .subjects(DCT_SUBJECT, item)
+            .into_iter()
+            .find_map(|treatment| data.node(treatment.as_ref(), HEEFT_BESLISSING));
+        let result = decision
+            .as_ref()
+            .and_then(|decision| label_of(data, decision.as_ref(), RESULTAAT));
+        let entry = AgendaItem {
+            position,
+            item: Some(data.link(item)),
+            decision: decision.as_ref().map(|decision| Link {
+                href: data.href(decision.as_ref()),
+                text: result
+                    .clone()
+                    .unwrap_or_else(|| text(lang, "beslissing").to_owned()),
             }),
-            result: row.str("result").map(str::to_owned),
-            news: link(base, &row, "newsItem", "newsTitle"),
+            result,
+            news: data
+                .subjects(PROV_WAS_DERIVED_FROM, item)
+                .first()
+                .map(|news| data.link(news.as_ref())),
         };
         match sections.iter_mut().find(|section| section.kind == kind) {
-            Some(section) => section.items.push(item),
+            Some(section) => section.items.push(entry),
             None => sections.push(AgendaSection {
                 kind,
-                items: vec![item],
+                items: vec![entry],
             }),
         }
     }
     context.insert("sections", &sections);
-    Ok(())
 }
 
-async fn decision(
-    state: &AppState,
-    node: &NamedNode,
-    lang: Lang,
-    context: &mut tera::Context,
-) -> Result<(), ApiError> {
-    let mut results = run_page_queries(
-        state,
-        vec![
-            PageQuery::new(
-                DECISION,
-                vec![("decision", Term::from(node.clone())), lang.parameter()],
-            ),
-            linked_labels(node, "http://www.w3.org/ns/prov#wasInformedBy", false, lang),
-        ],
-    )
-    .await?
-    .into_iter();
-    let detail = results.next().unwrap_or_default();
-    let consultations = results.next().unwrap_or_default();
-    let base = state.config.base_iri.as_str();
-    let row = detail.iter().next();
-    let item = row.and_then(|row| link(base, &row, "item", "itemTitle"));
-    let result = row
-        .and_then(|row| row.str("resultLabel"))
-        .map(str::to_owned);
-    let label = match (&result, &item) {
+fn decision(data: &PageData<'_>, node: NamedNodeRef<'_>, context: &mut tera::Context) {
+    let lang = data.lang();
+    let item = agenda_item_of(data, node);
+    let item_link = item.as_ref().map(|item| data.link(item.as_ref()));
+    let result = label_of(data, node, RESULTAAT);
+    let label = match (&result, &item_link) {
         (Some(result), Some(item)) => {
             format!("{} {} ({result})", text(lang, "Beslissing:"), item.text)
         }
         (None, Some(item)) => format!("{} {}", text(lang, "Beslissing:"), item.text),
         _ => text(lang, "Beslissing").to_owned(),
     };
-    // The news items about the decision's agenda item.
-    let news = match row.and_then(|row| row.str("item")) {
-        Some(item) => {
-            let item = NamedNode::new(item).map_err(|error| ApiError::Internal(error.into()))?;
-            let rows = run_page_queries(
-                state,
-                vec![linked_labels(
-                    &item,
-                    "http://www.w3.org/ns/prov#wasDerivedFrom",
-                    true,
-                    lang,
-                )],
-            )
-            .await?
-            .pop()
-            .unwrap_or_default();
-            labels(state, &rows)
-        }
-        None => Vec::new(),
-    };
     context.insert("label", &label);
     context.insert("result", &result);
-    context.insert(
-        "date",
-        &row.and_then(|row| row.str("date"))
-            .map(|date| local_date(date, lang)),
-    );
-    context.insert("item", &item);
+    context.insert("date", &date(data, node, PROV_STARTED_AT_TIME));
+    // The news items about the decision's agenda item.
+    let mut news: Vec<Link> = item
+        .as_ref()
+        .map(|item| data.subjects(PROV_WAS_DERIVED_FROM, item.as_ref()))
+        .unwrap_or_default()
+        .iter()
+        .map(|news| data.link(news.as_ref()))
+        .collect();
+    news.sort_by(|a, b| a.text.cmp(&b.text));
+    context.insert("news", &news);
     context.insert(
         "meeting",
-        &row.and_then(|row| link(base, &row, "meeting", "meetingTitle")),
+        &item
+            .as_ref()
+            .and_then(|item| meeting_of(data, item.as_ref()))
+            .map(|meeting| data.link(meeting.as_ref())),
     );
-    context.insert("news", &news);
-    context.insert("consultations", &labels(state, &consultations));
-    Ok(())
-}
-
-/// The resources `node` points at through `property` (or that point at it, when `incoming`).
-fn linked_labels(node: &NamedNode, property: &str, incoming: bool, lang: Lang) -> PageQuery {
-    PageQuery::new(
-        if incoming {
-            LINKING_LABELS
-        } else {
-            LINKED_LABELS
-        },
-        vec![
-            ("resource", Term::from(node.clone())),
-            (
-                "property",
-                Term::from(NamedNode::new_unchecked(property.to_owned())),
-            ),
-            lang.parameter(),
-        ],
-    )
+    context.insert("item", &item_link);
+    context.insert("consultations", &links(data, node, PROV_WAS_INFORMED_BY));
 }
