@@ -39,10 +39,20 @@ impl Application {
                 })?;
                 Store::open(path, &config.base_iri)
             }
+            Storage::Remote(endpoints) => {
+                // Connecting blocks (HTTP); the blocking client may not run on a runtime thread.
+                let (endpoints, base) = (endpoints.clone(), config.base_iri.clone());
+                let timeout = config.query_timeout;
+                tokio::task::spawn_blocking(move || Store::remote(endpoints, &base, timeout))
+                    .await
+                    .context("while connecting to the remote store")?
+            }
         }
         .context("while opening the store")?;
         let search = match &config.storage {
-            Storage::Memory => SearchIndex::in_memory(),
+            // A remote store may be shared by several Agora instances: each keeps its own index,
+            // rebuilt from the store at start (see README, "Remote store").
+            Storage::Memory | Storage::Remote(_) => SearchIndex::in_memory(),
             Storage::Disk(path) => SearchIndex::open(&search_folder(path)),
         }
         .context("while opening the search index")?;

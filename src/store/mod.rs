@@ -24,6 +24,7 @@ mod backend;
 mod changes;
 mod dump;
 mod events;
+mod http;
 mod integrity;
 mod query;
 mod records;

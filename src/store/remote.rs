@@ -28,6 +28,7 @@ use oxigraph::sparql::results::{
 };
 
 use super::backend::RemoteTx;
+use super::http::{Body, Http, HttpError};
 use super::StoreError;
 use crate::model::GraphNames;
 
@@ -60,7 +61,7 @@ const UPDATE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A connection to a remote store.
 pub(super) struct RemoteStore {
-    client: reqwest::blocking::Client,
+    http: Http,
     endpoints: RemoteEndpoints,
     /// `{base}/.well-known/genid/`: the prefix of skolem IRIs.
     skolem: String,
@@ -82,19 +83,15 @@ fn remote_error(error: impl std::fmt::Display) -> StoreError {
 }
 
 impl RemoteStore {
-    /// Connects and makes sure the generation counter exists. Blocks: call it outside the async
-    /// runtime's worker threads.
+    /// Connects and makes sure the generation counter exists.
     pub(super) fn connect(
         endpoints: RemoteEndpoints,
         names: &GraphNames,
         query_timeout: Duration,
     ) -> Result<Self, StoreError> {
-        let client = reqwest::blocking::Client::builder()
-            .timeout(None)
-            .build()
-            .map_err(remote_error)?;
+        let http = Http::new().map_err(remote_error)?;
         let store = Self {
-            client,
+            http,
             endpoints,
             skolem: format!("{}/.well-known/genid/", names.base()),
             system: names.system().into_owned(),
@@ -189,29 +186,22 @@ impl RemoteStore {
         }
     }
 
-    /// Sends a query and returns the response (status checked).
-    pub(super) fn query_response(
-        &self,
-        query: &str,
-        accept: &str,
-    ) -> Result<reqwest::blocking::Response, StoreError> {
+    /// Sends a query and returns the body of the answer (status checked), read as it arrives.
+    pub(super) fn query_response(&self, query: &str, accept: &str) -> Result<Body, StoreError> {
         let body = form_urlencoded::Serializer::new(String::new())
             .append_pair("query", query)
             .finish();
         let response = self
-            .client
-            .post(&self.endpoints.query)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .header("Accept", accept)
-            .timeout(self.query_timeout)
-            .body(body)
-            .send()
-            .map_err(|error| {
-                if error.is_timeout() {
-                    StoreError::RemoteTimeout
-                } else {
-                    remote_error(format!("query to {}: {error}", self.endpoints.query))
-                }
+            .http
+            .post_form(
+                &self.endpoints.query,
+                body,
+                Some(accept),
+                self.query_timeout,
+            )
+            .map_err(|error| match error {
+                HttpError::Timeout => StoreError::RemoteTimeout,
+                other => remote_error(format!("query to {}: {other}", self.endpoints.query)),
             })?;
         checked(response, &self.endpoints.query)
     }
@@ -264,16 +254,15 @@ impl RemoteStore {
             .append_pair("update", update)
             .finish();
         let response = self
-            .client
-            .post(&self.endpoints.update)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .timeout(UPDATE_TIMEOUT)
-            .body(body)
-            .send()
+            .http
+            .post_form(&self.endpoints.update, body, None, UPDATE_TIMEOUT)
             .map_err(|error| {
                 remote_error(format!("update to {}: {error}", self.endpoints.update))
             })?;
-        checked(response, &self.endpoints.update).map(drop)
+        let mut body = checked(response, &self.endpoints.update)?;
+        // Read the answer to its end: the update is done then.
+        std::io::copy(&mut body, &mut std::io::sink()).map_err(remote_error)?;
+        Ok(())
     }
 
     /// The quads matching a pattern (see `backend::Read`).
@@ -434,16 +423,13 @@ impl RemoteStore {
     }
 }
 
-fn checked(
-    response: reqwest::blocking::Response,
-    endpoint: &str,
-) -> Result<reqwest::blocking::Response, StoreError> {
-    let status = response.status();
+fn checked(response: super::http::Response, endpoint: &str) -> Result<Body, StoreError> {
+    let status = response.status;
     if status.is_success() {
-        return Ok(response);
+        return Ok(response.body);
     }
     let mut body = String::new();
-    let _ = response.take(2048).read_to_string(&mut body);
+    let _ = response.body.take(2048).read_to_string(&mut body);
     Err(remote_error(format!(
         "{endpoint} answered {status}: {}",
         body.trim()
