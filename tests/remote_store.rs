@@ -185,7 +185,7 @@ async fn pages_feeds_and_withdrawal_work_on_a_remote_store() {
     let id = uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, ORGANISATION.as_bytes());
     let withdrawn = app
         .client
-        .delete(format!("{}/api/records/{id}", app.address))
+        .delete(format!("{}/api/records/{id}?reason=dubbel", app.address))
         .bearer_auth(KALEIDOS_TOKEN)
         .send()
         .await

@@ -27,7 +27,9 @@ fn block_on<F: Future>(future: F) -> F::Output {
     }
     let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
     let mut context = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
+    // On a runtime's thread, Tokio's cooperative budget would defer the wake-up of an exhausted
+    // task to the runtime's next turn, which never comes while this thread is parked.
+    let mut future = std::pin::pin!(tokio::task::unconstrained(future));
     loop {
         match future.as_mut().poll(&mut context) {
             Poll::Ready(output) => return output,
