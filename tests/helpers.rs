@@ -152,6 +152,7 @@ pub async fn spawn_app_with(mut config: ServeConfig) -> TestApp {
         remote = Some(std::sync::Arc::new(server));
     }
     let mut app = spawn_app_on(config).await;
+    assert_eq!(app.store.is_remote(), remote.is_some());
     app.remote = remote;
     app
 }
