@@ -31,6 +31,9 @@ pub(super) trait Read {
 }
 
 /// The quads a pattern read found.
+// Oxigraph's iterator is large, but it is the hot path: boxing it would cost an allocation per
+// read on the embedded store.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum QuadIter<'a> {
     /// Streamed from Oxigraph's indexes.
     Embedded(oxigraph::store::QuadIter<'a>),

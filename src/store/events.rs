@@ -434,7 +434,7 @@ pub(super) fn version_objects(
             None,
             Some(source.as_ref().into()),
         )
-        .map(|quad| quad.map(|quad| quad.object).map_err(StoreError::from))
+        .map(|quad| quad.map(|quad| quad.object))
         .collect()
 }
 
@@ -483,6 +483,6 @@ fn version_content(
     };
     transaction
         .quads_for_pattern(None, None, None, Some(source.as_ref().into()))
-        .map(|quad| quad.map(Triple::from).map_err(StoreError::from))
+        .map(|quad| quad.map(Triple::from))
         .collect()
 }

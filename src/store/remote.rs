@@ -52,6 +52,9 @@ impl RemoteEndpoints {
     }
 }
 
+/// The variables of a SELECT query and its rows.
+pub(super) type Solutions = (Vec<Variable>, Vec<Vec<Option<Term>>>);
+
 /// The generation counter of the store and of each commit token.
 const GENERATION: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("https://agora.vlaanderen.be/ns/agora#generation");
@@ -207,10 +210,7 @@ impl RemoteStore {
     }
 
     /// Runs a SELECT query: the variables and the rows (skolem IRIs turned back into blank nodes).
-    pub(super) fn select(
-        &self,
-        query: &str,
-    ) -> Result<(Vec<Variable>, Vec<Vec<Option<Term>>>), StoreError> {
+    pub(super) fn select(&self, query: &str) -> Result<Solutions, StoreError> {
         let response = self.query_response(query, "application/sparql-results+json")?;
         let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
             .for_reader(response)
