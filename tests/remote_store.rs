@@ -293,3 +293,26 @@ async fn two_agora_instances_on_one_remote_store_lose_and_mix_no_write() {
     first.stop().await;
     second.stop().await;
 }
+
+#[tokio::test]
+async fn what_one_instance_publishes_is_found_by_the_search_of_another() {
+    use crate::http_search::{iris, proposal_turtle, search, PROPOSAL};
+    let server = oxigraph().await;
+    let first = agora_on(&server).await;
+    let second = agora_on(&server).await;
+    assert_eq!(search(&second, "q=testhalte").await["total"], 0);
+    let pushed = first.push(KALEIDOS_TOKEN, &proposal_turtle()).await;
+    assert!(pushed.status().is_success(), "{}", pushed.status());
+    // found at once where it was pushed, and by the other instance within a few seconds
+    assert_eq!(iris(&search(&first, "q=testhalte").await), vec![PROPOSAL]);
+    let started = std::time::Instant::now();
+    while iris(&search(&second, "q=testhalte").await).is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the other instance's search index did not follow the write"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    first.stop().await;
+    second.stop().await;
+}
