@@ -150,6 +150,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether a remote store could not be reached, did not answer in time, or kept changing
+    /// under a write: worth trying again later. A write that failed so was not stored, unless
+    /// the store failed after applying its update and before confirming it (see
+    /// `store::remote`, the commit token).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Remote(_) | Self::RemoteTimeout | Self::Contention(_)
+        )
+    }
+
     /// Whether the storage backend failed because its disk is full (RocksDB's "No space left on
     /// device" or "Space limit reached"): nothing of the write was stored, and the store stays
     /// usable once space is freed.

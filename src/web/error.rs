@@ -176,6 +176,15 @@ impl From<StoreError> for ApiError {
             tracing::error!(error = %error, "a write failed: the disk is full");
             return Self::InsufficientStorage;
         }
+        if error.is_unavailable() {
+            // Logged here, once: the answer does not name the remote store.
+            tracing::warn!(error = %error, "the remote store is unavailable");
+            return Self::Unavailable(
+                "the store is unavailable or busy; try again (sending a write again is safe: \
+                 identical content makes no new version)"
+                    .to_owned(),
+            );
+        }
         Self::Internal(error.into())
     }
 }
