@@ -483,8 +483,11 @@ pub enum ConfigError {
     /// --kaleidos with --memory.
     #[error("--kaleidos needs a data folder for its position and quarantine; it cannot run with --memory or a remote store")]
     KaleidosInMemory,
-    /// A remote store URL that is not http(s).
-    #[error("the remote store URL {0} must start with http:// or https://")]
+    /// A remote store URL that is not plain http.
+    #[error(
+        "the remote store URL {0} must start with http:// (this build has no TLS: keep the store \
+         on a private network, or put a TLS proxy on this machine)"
+    )]
     StoreUrl(String),
 }
 
@@ -639,7 +642,7 @@ fn remote_endpoints(args: &ServeArgs) -> Result<Option<RemoteEndpoints>, ConfigE
         _ => return Ok(None),
     };
     for url in [&endpoints.query, &endpoints.update] {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        if !url.starts_with("http://") {
             return Err(ConfigError::StoreUrl(url.clone()));
         }
     }

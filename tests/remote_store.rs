@@ -316,3 +316,41 @@ async fn what_one_instance_publishes_is_found_by_the_search_of_another() {
     first.stop().await;
     second.stop().await;
 }
+
+#[tokio::test]
+async fn blank_nodes_are_replaced_and_removed_on_a_remote_store() {
+    use oxigraph::model::{BlankNode, Literal, NamedNode, Triple};
+    let server = oxigraph().await;
+    let app = agora_on(&server).await;
+    let graph = NamedNode::new_unchecked("http://example.org/raw");
+    let subject = NamedNode::new_unchecked("http://example.org/s");
+    let predicate = NamedNode::new_unchecked("http://example.org/p");
+    let blank = BlankNode::new_unchecked("b0");
+    let first = vec![
+        Triple::new(subject.clone(), predicate.clone(), blank.clone()),
+        Triple::new(blank, predicate.clone(), Literal::from("one")),
+    ];
+    let second = vec![Triple::new(subject, predicate, Literal::from("two"))];
+    let raw = "SELECT * WHERE { GRAPH <http://example.org/raw> { ?s ?p ?o } }";
+    let store = app.store.clone();
+    let written = graph.clone();
+    tokio::task::spawn_blocking(move || store.put_graph(written.as_ref(), &first))
+        .await
+        .expect("the task ends")
+        .expect("written");
+    // Agora answers with a blank node; the store holds its skolem IRI
+    let answer = app.sparql_select(raw).await;
+    assert_eq!(bindings(&answer), 2);
+    assert!(answer.to_string().contains("\"bnode\""), "{answer}");
+    assert!(!answer.to_string().contains("genid"), "{answer}");
+    let skolem = "SELECT * WHERE { GRAPH <http://example.org/raw> { ?s ?p ?o FILTER(isIRI(?o) && CONTAINS(STR(?o), \"/.well-known/genid/\")) } }";
+    assert_eq!(remote_count(&server, skolem).await, 1);
+    // replaced: the triples with the blank node are gone from the store
+    let store = app.store.clone();
+    tokio::task::spawn_blocking(move || store.put_graph(graph.as_ref(), &second))
+        .await
+        .expect("the task ends")
+        .expect("replaced");
+    assert_eq!(remote_count(&server, raw).await, 1);
+    app.stop().await;
+}
