@@ -354,3 +354,26 @@ async fn blank_nodes_are_replaced_and_removed_on_a_remote_store() {
     assert_eq!(remote_count(&server, raw).await, 1);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_unreachable_remote_store_answers_503_and_not_ready() {
+    let server = oxigraph().await;
+    let app = spawn_app_on(server.config()).await;
+    assert_eq!(app.get("/ready", "text/plain").await.status(), 200);
+    drop(server);
+    let pushed = app
+        .push(KALEIDOS_TOKEN, &fixture("valid/organisatie.ttl"))
+        .await;
+    assert_eq!(pushed.status(), 503);
+    let body = pushed.text().await.expect("a body");
+    assert!(!body.contains("127.0.0.1"), "{body}");
+    assert_eq!(app.get("/ready", "text/plain").await.status(), 503);
+    let query = app
+        .sparql_get(
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+            "application/sparql-results+json",
+        )
+        .await;
+    assert_eq!(query.status(), 503);
+    app.stop().await;
+}

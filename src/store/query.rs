@@ -65,6 +65,9 @@ pub enum QueryError {
     /// Evaluation failed.
     #[error(transparent)]
     Evaluation(QueryEvaluationError),
+    /// The remote store could not be reached (see [`StoreError::is_unavailable`]).
+    #[error(transparent)]
+    Unavailable(crate::store::StoreError),
 }
 
 impl From<QueryEvaluationError> for QueryError {
@@ -587,6 +590,7 @@ mod remote {
     pub(super) fn error(error: StoreError) -> QueryError {
         match error {
             StoreError::RemoteTimeout => QueryError::Cancelled,
+            other if other.is_unavailable() => QueryError::Unavailable(other),
             other => QueryError::Evaluation(QueryEvaluationError::Dataset(Box::new(other))),
         }
     }

@@ -151,6 +151,7 @@ impl From<QueryError> for ApiError {
         match error {
             QueryError::Syntax(error) => Self::BadRequest(format!("the query does not parse: {error}")),
             QueryError::Cancelled => Self::Unavailable(error.to_string()),
+            QueryError::Unavailable(error) => error.into(),
             QueryError::FormatMismatch { .. } => Self::BadRequest(error.to_string()),
             QueryError::Evaluation(
                 QueryEvaluationError::Service(_)
