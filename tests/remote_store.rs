@@ -377,3 +377,87 @@ async fn an_unreachable_remote_store_answers_503_and_not_ready() {
     assert_eq!(query.status(), 503);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn two_instances_number_the_event_log_without_gaps_and_release_an_embargo_once() {
+    let server = oxigraph().await;
+    let first = agora_on(&server).await;
+    let second = agora_on(&server).await;
+    let before = first
+        .store
+        .event_count(agora::model::Collection::Organisations)
+        .expect("a count");
+    // an embargoed record, released by whichever instance's tick comes first
+    let release = oxsdatatypes::DateTime::now()
+        .checked_add_duration(
+            oxsdatatypes::Duration::new(0, oxsdatatypes::Decimal::from(2)).expect("duration"),
+        )
+        .expect("a time");
+    let embargoed = fixture("valid/organisatie.ttl").replace(
+        "skos:altLabel \"DT\" ;",
+        &format!("skos:altLabel \"DT\" ; dct:available \"{release}\"^^xsd:dateTime ;"),
+    );
+    assert_eq!(first.push(KALEIDOS_TOKEN, &embargoed).await.status(), 201);
+    // meanwhile, new records through both instances at once
+    let mut tasks = Vec::new();
+    for index in 0..10 {
+        let body = fixture("valid/organisatie.ttl").replace(
+            "7e570000-0005-4000-8000-000000000061",
+            &format!("7e570000-0005-4000-8000-0000000001{index:02}"),
+        );
+        let app = if index % 2 == 0 { &first } else { &second };
+        let (client, url) = (app.client.clone(), format!("{}/api/records", app.address));
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .bearer_auth(KALEIDOS_TOKEN)
+                .header("Content-Type", "text/turtle")
+                .body(body)
+                .send()
+                .await
+                .expect("sent")
+                .status()
+                .as_u16()
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.expect("task"), 201);
+    }
+    let started = std::time::Instant::now();
+    loop {
+        let events = second
+            .store
+            .events(agora::model::Collection::Organisations, before, 1000)
+            .expect("the events read")
+            .0;
+        if events.len() == 11 {
+            // one create per record, the embargoed one released once, numbered without gaps
+            let sequences: Vec<u64> = events.iter().map(|event| event.event.sequence).collect();
+            assert_eq!(sequences, (before..before + 11).collect::<Vec<_>>());
+            let released = events
+                .iter()
+                .filter(|event| event.event.root.as_str() == ORGANISATION)
+                .count();
+            assert_eq!(released, 1);
+            assert!(events
+                .iter()
+                .all(|event| event.event.kind == agora::store::EventKind::Create));
+            break;
+        }
+        assert!(events.len() < 11, "{} events", events.len());
+        assert!(
+            started.elapsed().as_secs() < 20,
+            "the embargo was not lifted"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    // a few more ticks of both instances: no second release
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let total = first
+        .store
+        .event_count(agora::model::Collection::Organisations)
+        .expect("a count");
+    assert_eq!(total, before + 11);
+    first.stop().await;
+    second.stop().await;
+}
