@@ -15,7 +15,7 @@ use crate::auth::{Keyring, Reload};
 use crate::config::{ServeConfig, Storage};
 use crate::demo;
 use crate::metrics::{Counter, Metrics};
-use crate::model::GraphNames;
+use crate::model::{Collection, GraphNames};
 use crate::push::Pusher;
 use crate::search::SearchIndex;
 use crate::store::Store;
@@ -25,7 +25,13 @@ use crate::web::{app, AppState, Parts};
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    /// On a remote store: how far each collection's event log was when the search index was
+    /// brought in step (the writes of other instances are followed from there).
+    followed: Option<EventPositions>,
 }
+
+/// How many events each collection's log held.
+type EventPositions = Vec<(Collection, u64)>;
 
 impl Application {
     /// Opens the store, refreshes reference data, loads the demo data into an empty store (unless
@@ -39,10 +45,20 @@ impl Application {
                 })?;
                 Store::open(path, &config.base_iri)
             }
+            Storage::Remote(endpoints) => {
+                // Connecting blocks (HTTP); the blocking client may not run on a runtime thread.
+                let (endpoints, base) = (endpoints.clone(), config.base_iri.clone());
+                let timeout = config.query_timeout;
+                tokio::task::spawn_blocking(move || Store::remote(endpoints, &base, timeout))
+                    .await
+                    .context("while connecting to the remote store")?
+            }
         }
         .context("while opening the store")?;
         let search = match &config.storage {
-            Storage::Memory => SearchIndex::in_memory(),
+            // A remote store may be shared by several Agora instances: each keeps its own index,
+            // rebuilt from the store at start (see README, "Remote store").
+            Storage::Memory | Storage::Remote(_) => SearchIndex::in_memory(),
             Storage::Disk(path) => SearchIndex::open(&search_folder(path)),
         }
         .context("while opening the search index")?;
@@ -60,6 +76,18 @@ impl Application {
             demo_records = loaded.records,
             "built-in data loaded"
         );
+        let followed = if store.is_remote() {
+            // Read before the index is brought in step: a write of another instance after this
+            // is followed (a write before it is in the index).
+            let store = store.clone();
+            let positions = tokio::task::spawn_blocking(move || event_positions(&store))
+                .await
+                .context("while reading the event logs")?
+                .context("while reading the event logs")?;
+            Some(positions)
+        } else {
+            None
+        };
         {
             let (store, search) = (store.clone(), search.clone());
             let rebuilt = tokio::task::spawn_blocking(move || search.ensure_current(&store))
@@ -99,7 +127,11 @@ impl Application {
             metrics,
         };
         let state = AppState::new(parts, config).context("while compiling the page templates")?;
-        Ok(Self { listener, state })
+        Ok(Self {
+            listener,
+            state,
+            followed,
+        })
     }
 
     /// The address the server listens on.
@@ -128,6 +160,13 @@ impl Application {
             self.state.metrics.clone(),
         ));
         let flusher = tokio::spawn(flush_memtables(self.state.store.clone()));
+        let remote_follower = self.followed.map(|positions| {
+            tokio::spawn(follow_other_writers(
+                self.state.store.clone(),
+                self.state.search.clone(),
+                positions,
+            ))
+        });
         let token_watcher = tokio::spawn(watch_tokens(
             self.state.keyring.clone(),
             self.state.metrics.clone(),
@@ -170,6 +209,9 @@ impl Application {
         .await;
         releaser.abort();
         flusher.abort();
+        if let Some(remote_follower) = remote_follower {
+            remote_follower.abort();
+        }
         token_watcher.abort();
         if let Some(dumper) = dumper {
             dumper.abort();
@@ -178,6 +220,56 @@ impl Application {
             follower.abort();
         }
         served
+    }
+}
+
+/// How often an instance on a remote store looks for what other instances published.
+const FOLLOW_OTHERS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// At most this many events per collection are followed per look.
+const FOLLOW_BATCH: u64 = 500;
+
+fn event_positions(store: &Store) -> Result<EventPositions, crate::store::StoreError> {
+    Collection::ALL
+        .into_iter()
+        .map(|collection| Ok((collection, store.event_count(collection)?)))
+        .collect()
+}
+
+/// Keeps the search index in step with what other Agora instances sharing the remote store
+/// publish: every published change is in the event log (a release or a withdrawal appends to it),
+/// so the records of new events are refreshed in the index. This instance's own writes are in
+/// the index at once (the pusher refreshes them); meeting them again here is harmless.
+async fn follow_other_writers(store: Store, search: SearchIndex, mut positions: EventPositions) {
+    let mut tick = tokio::time::interval(FOLLOW_OTHERS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (store, search) = (store.clone(), search.clone());
+        let mut next = positions.clone();
+        let looked = tokio::task::spawn_blocking(move || {
+            let positions = &mut next;
+            let mut ids = std::collections::BTreeSet::new();
+            for (collection, position) in positions.iter_mut() {
+                let (events, total) = store.events(*collection, *position, FOLLOW_BATCH)?;
+                ids.extend(events.iter().map(|event| event.event.record_id()));
+                *position = total.min(*position + FOLLOW_BATCH);
+            }
+            let ids: Vec<_> = ids.into_iter().collect();
+            search.refresh_or_mark_stale(&store, &ids);
+            Ok::<_, crate::store::StoreError>(next)
+        })
+        .await;
+        match looked {
+            Ok(Ok(next)) => positions = next,
+            // Tried again at the next tick, from the same positions.
+            Ok(Err(error)) => {
+                tracing::warn!(error = %error, "could not follow the writes of other instances")
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "the task following other instances panicked")
+            }
+        }
     }
 }
 

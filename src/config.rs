@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::auth::{TokenError, Tokens};
 use crate::model::{BaseIri, BaseIriError};
+use crate::store::RemoteEndpoints;
 
 /// Agora: a linked-data registry of government decisions and public participation.
 #[derive(Debug, Parser)]
@@ -37,6 +38,8 @@ pub enum LogFormat {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
+// Parsed once per run: the size of `ServeArgs` does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve the registry over HTTP (pages and SPARQL).
     Serve(ServeArgs),
@@ -232,8 +235,25 @@ pub struct ServeArgs {
     pub store: StoreArgs,
 
     /// Keep the store in memory instead of in the data folder (nothing survives a restart).
-    #[arg(long, env = "AGORA_MEMORY")]
+    #[arg(long, env = "AGORA_MEMORY", conflicts_with_all = ["store_url", "store_query_url"])]
     pub memory: bool,
+
+    /// Keep the data in a remote triple store reached through the SPARQL 1.1 protocol, such as
+    /// an Oxigraph server: its base URL (`oxigraph serve` answers queries at `{url}/query` and
+    /// updates at `{url}/update`). Its default graph must not be the union of all graphs. The
+    /// search index is then kept in memory and rebuilt at start; see README, "Remote store".
+    #[arg(long, env = "AGORA_STORE_URL")]
+    pub store_url: Option<String>,
+
+    /// The remote store's SPARQL query endpoint, when it is not `{--store-url}/query` (Virtuoso:
+    /// `http://host:8890/sparql`). Needs --store-update-url.
+    #[arg(long, env = "AGORA_STORE_QUERY_URL", requires = "store_update_url")]
+    pub store_query_url: Option<String>,
+
+    /// The remote store's SPARQL update endpoint, when it is not `{--store-url}/update`. Needs
+    /// --store-query-url.
+    #[arg(long, env = "AGORA_STORE_UPDATE_URL", requires = "store_query_url")]
+    pub store_update_url: Option<String>,
 
     /// Do not load the demo data into an empty store.
     #[arg(long, env = "AGORA_NO_DEMO")]
@@ -368,6 +388,8 @@ pub enum Storage {
     Memory,
     /// On disk, in this folder.
     Disk(PathBuf),
+    /// In a remote store reached through the SPARQL protocol.
+    Remote(RemoteEndpoints),
 }
 
 /// The validated configuration of `agora serve`.
@@ -459,8 +481,14 @@ pub enum ConfigError {
     #[error(transparent)]
     Token(#[from] TokenError),
     /// --kaleidos with --memory.
-    #[error("--kaleidos needs a data folder for its position and quarantine; it cannot run with --memory")]
+    #[error("--kaleidos needs a data folder for its position and quarantine; it cannot run with --memory or a remote store")]
     KaleidosInMemory,
+    /// A remote store URL that is not plain http.
+    #[error(
+        "the remote store URL {0} must start with http:// (this build has no TLS: keep the store \
+         on a private network, or put a TLS proxy on this machine)"
+    )]
+    StoreUrl(String),
 }
 
 /// The defaults of `agora serve`, shared by its flags and [`ServeConfig::new`].
@@ -528,12 +556,16 @@ impl ServeConfig {
             Some(n) => n,
             None => defaults::max_concurrent_queries(),
         };
+        let remote = remote_endpoints(args)?;
+        // What lives in the data folder (backups, dumps, Kaleidos state) has no folder by
+        // default when the data is in memory or in a remote store.
+        let no_folder = args.memory || remote.is_some();
         Ok(Self {
             bind: args.bind,
-            storage: if args.memory {
-                Storage::Memory
-            } else {
-                Storage::Disk(args.store.data.clone())
+            storage: match remote {
+                Some(endpoints) => Storage::Remote(endpoints),
+                None if args.memory => Storage::Memory,
+                None => Storage::Disk(args.store.data.clone()),
             },
             demo: !args.no_demo,
             base_iri: BaseIri::parse(&args.store.base_iri)?,
@@ -560,7 +592,7 @@ impl ServeConfig {
                     Some(n) => n,
                     None => defaults::max_queries_per_client(max_concurrent_queries),
                 },
-                backup_dir: match (&args.backup_dir, args.memory) {
+                backup_dir: match (&args.backup_dir, no_folder) {
                     (Some(dir), _) => Some(dir.clone()),
                     (None, false) => Some(default_backup_dir(&args.store.data)),
                     (None, true) => None,
@@ -571,7 +603,7 @@ impl ServeConfig {
                     0 => return Err(ConfigError::FeedPageSize),
                     size => size,
                 },
-                dump_dir: match (&args.dump_dir, args.memory) {
+                dump_dir: match (&args.dump_dir, no_folder) {
                     (Some(dir), _) => Some(dir.clone()),
                     (None, false) => Some(args.store.data.join("dumps")),
                     (None, true) => None,
@@ -582,7 +614,7 @@ impl ServeConfig {
                     return Err(ConfigError::DumpEvery(args.dump_every_hours));
                 },
             },
-            kaleidos: match (&args.kaleidos, args.memory) {
+            kaleidos: match (&args.kaleidos, no_folder) {
                 (None, _) => None,
                 (Some(_), true) => return Err(ConfigError::KaleidosInMemory),
                 (Some(url), false) => Some(KaleidosConfig {
@@ -593,6 +625,28 @@ impl ServeConfig {
             },
         })
     }
+}
+
+/// The remote store's endpoints from `--store-url` or `--store-query-url`/`--store-update-url`.
+fn remote_endpoints(args: &ServeArgs) -> Result<Option<RemoteEndpoints>, ConfigError> {
+    let endpoints = match (
+        &args.store_query_url,
+        &args.store_update_url,
+        &args.store_url,
+    ) {
+        (Some(query), Some(update), _) => RemoteEndpoints {
+            query: query.clone(),
+            update: update.clone(),
+        },
+        (_, _, Some(url)) => RemoteEndpoints::oxigraph(url),
+        _ => return Ok(None),
+    };
+    for url in [&endpoints.query, &endpoints.update] {
+        if !url.starts_with("http://") {
+            return Err(ConfigError::StoreUrl(url.clone()));
+        }
+    }
+    Ok(Some(endpoints))
 }
 
 /// `backups` next to the data folder `data` (outside it: a backup inside the folder it backs up
@@ -613,6 +667,38 @@ mod tests {
     fn the_cli_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_store_url_selects_the_remote_store_with_oxigraph_endpoints() -> Result<(), ConfigError> {
+        let cli = Cli::parse_from(["agora", "serve", "--store-url", "http://127.0.0.1:7878/"]);
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve");
+        };
+        let config = ServeConfig::from_args(&args)?;
+        assert_eq!(
+            config.storage,
+            Storage::Remote(RemoteEndpoints {
+                query: "http://127.0.0.1:7878/query".to_owned(),
+                update: "http://127.0.0.1:7878/update".to_owned(),
+            })
+        );
+        assert_eq!(config.access.backup_dir, None);
+        assert_eq!(config.feeds.dump_dir, None);
+        let cli = Cli::parse_from([
+            "agora",
+            "serve",
+            "--store-query-url",
+            "http://h:8890/sparql",
+            "--store-update-url",
+            "http://h:8890/sparql",
+        ]);
+        let Command::Serve(args) = cli.command else {
+            panic!("serve parses as serve");
+        };
+        let config = ServeConfig::from_args(&args)?;
+        assert!(matches!(config.storage, Storage::Remote(ref e) if e.query == e.update));
+        Ok(())
     }
 
     #[test]

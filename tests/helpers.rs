@@ -18,6 +18,87 @@ pub struct TestApp {
     pub store: agora::store::Store,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The remote store the application keeps its data in, if any (kept running while the
+    /// application runs).
+    pub remote: Option<std::sync::Arc<OxigraphServer>>,
+}
+
+/// An `oxigraph serve` on a free loopback port over a fresh folder, stopped when dropped: the
+/// remote store of the remote-store tests. The binary is `$AGORA_OXIGRAPH`, or `oxigraph` on the
+/// PATH (the pip package `oxigraph`, see `.ci/run`).
+pub struct OxigraphServer {
+    child: std::process::Child,
+    /// `http://127.0.0.1:{port}`.
+    pub url: String,
+    _folder: tempfile::TempDir,
+}
+
+impl OxigraphServer {
+    /// Starts the server and waits until it answers queries.
+    pub fn start() -> Self {
+        let binary = std::env::var("AGORA_OXIGRAPH").unwrap_or_else(|_| "oxigraph".to_owned());
+        let folder = tempfile::tempdir().expect("a temporary folder");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let child = std::process::Command::new(&binary)
+            .arg("serve")
+            .arg("--location")
+            .arg(folder.path())
+            .arg("--bind")
+            .arg(format!("127.0.0.1:{port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| {
+                panic!(
+                    "cannot start `{binary} serve` ({error}): install the pip package oxigraph \
+                     (pip install oxigraph==0.5.13) or set AGORA_OXIGRAPH"
+                )
+            });
+        let mut server = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            _folder: folder,
+        };
+        let started = std::time::Instant::now();
+        loop {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            if let Ok(Some(status)) = server.child.try_wait() {
+                panic!("`{binary} serve` stopped at once: {status}");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "`{binary} serve` did not listen within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    /// Agora's configuration for this store: the test configuration with its data here.
+    pub fn config(&self) -> ServeConfig {
+        let mut config = test_config();
+        config.storage = Storage::Remote(agora::store::RemoteEndpoints::oxigraph(&self.url));
+        config
+    }
+}
+
+impl Drop for OxigraphServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether the tests keep their data in a remote store (`AGORA_TEST_STORE=oxigraph`): then every
+/// test that would use an in-memory store gets its own `oxigraph serve` instead, so a whole test
+/// group runs against the remote store backend.
+pub fn remote_by_default() -> bool {
+    std::env::var("AGORA_TEST_STORE").is_ok_and(|store| store == "oxigraph")
 }
 
 /// The configuration tests start from: in memory, demo data, port 0.
@@ -58,10 +139,26 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts the application with `config`.
-pub async fn spawn_app_with(config: ServeConfig) -> TestApp {
+pub async fn spawn_app_with(mut config: ServeConfig) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         agora::telemetry::init(agora::config::LogFormat::Human);
     }
+    let mut remote = None;
+    if config.storage == Storage::Memory && remote_by_default() {
+        let server = tokio::task::spawn_blocking(OxigraphServer::start)
+            .await
+            .expect("the Oxigraph server starts");
+        config.storage = server.config().storage;
+        remote = Some(std::sync::Arc::new(server));
+    }
+    let mut app = spawn_app_on(config).await;
+    assert_eq!(app.store.is_remote(), remote.is_some());
+    app.remote = remote;
+    app
+}
+
+/// Starts the application with `config` as it is (no remote store substituted).
+pub async fn spawn_app_on(config: ServeConfig) -> TestApp {
     let application = Application::build(config)
         .await
         .expect("the application builds");
@@ -77,6 +174,7 @@ pub async fn spawn_app_with(config: ServeConfig) -> TestApp {
         store,
         shutdown: Some(shutdown),
         server: Some(server),
+        remote: None,
     }
 }
 

@@ -3,10 +3,10 @@
 
 use crate::helpers::{spawn_app, TestApp, KALEIDOS_TOKEN};
 
-const PROPOSAL: &str =
+pub(crate) const PROPOSAL: &str =
     "https://agora.vlaanderen.be/id/burgervoorstel/7e570000-0010-4000-8000-000000000031";
 
-fn proposal_turtle() -> String {
+pub(crate) fn proposal_turtle() -> String {
     std::fs::read_to_string(format!(
         "{}/fixtures/valid/burgervoorstel-beantwoord.ttl",
         env!("CARGO_MANIFEST_DIR")
@@ -19,7 +19,7 @@ fn proposal_id() -> String {
 }
 
 /// The JSON answer of `/zoeken` for this query string.
-async fn search(app: &TestApp, query: &str) -> serde_json::Value {
+pub(crate) async fn search(app: &TestApp, query: &str) -> serde_json::Value {
     let response = app
         .get(&format!("/zoeken?{query}"), "application/json")
         .await;
@@ -27,7 +27,7 @@ async fn search(app: &TestApp, query: &str) -> serde_json::Value {
     response.json().await.expect("a JSON body")
 }
 
-fn iris(results: &serde_json::Value) -> Vec<String> {
+pub(crate) fn iris(results: &serde_json::Value) -> Vec<String> {
     results["results"]
         .as_array()
         .map(|hits| {

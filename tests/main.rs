@@ -21,6 +21,7 @@ mod kaleidos_producer;
 mod ldes_client;
 mod operations;
 mod push_process;
+mod remote_store;
 mod shacl_w3c;
 mod soak;
 mod sparql_clients;

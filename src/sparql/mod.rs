@@ -7,6 +7,7 @@
 
 pub mod examples;
 pub mod parameters;
+pub mod restrict;
 
 use oxigraph::io::{JsonLdProfileSet, RdfFormat};
 use oxigraph::model::NamedNode;

@@ -4,12 +4,14 @@
 //! reading the whole record would decode every text of a few thousand triples.
 //!
 //! Every lookup reads the published default graph only, never a private graph, each from its own
-//! snapshot (as separate page queries do).
+//! snapshot (as separate page queries do). On a remote store each lookup is one query, so a page
+//! costs a round trip per lookup there.
 
 use oxigraph::model::{
     GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
 };
 
+use super::backend::Read;
 use super::{Store, StoreError};
 
 impl Store {
@@ -19,14 +21,14 @@ impl Store {
         subject: NamedOrBlankNodeRef<'_>,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        self.db()
+        self.view()
             .quads_for_pattern(
                 Some(subject),
                 Some(predicate),
                 None,
                 Some(GraphNameRef::DefaultGraph),
             )
-            .map(|quad| quad.map(|quad| quad.object).map_err(StoreError::from))
+            .map(|quad| quad.map(|quad| quad.object))
             .collect()
     }
 
@@ -36,14 +38,14 @@ impl Store {
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
     ) -> Result<Vec<NamedOrBlankNode>, StoreError> {
-        self.db()
+        self.view()
             .quads_for_pattern(
                 None,
                 Some(predicate),
                 Some(object),
                 Some(GraphNameRef::DefaultGraph),
             )
-            .map(|quad| quad.map(|quad| quad.subject).map_err(StoreError::from))
+            .map(|quad| quad.map(|quad| quad.subject))
             .collect()
     }
 }

@@ -6,6 +6,7 @@ use oxsdatatypes::DateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::model::vocab;
+use crate::store::backend::Read;
 use crate::store::{Store, StoreError};
 
 /// How many records the store holds and when the last of them changed. Every write, withdrawal
@@ -25,7 +26,7 @@ impl Store {
     pub fn change_marker(&self) -> Result<ChangeMarker, StoreError> {
         let mut records = 0;
         let mut latest: Option<DateTime> = None;
-        for quad in self.db().quads_for_pattern(
+        for quad in self.view().quads_for_pattern(
             None,
             Some(vocab::DCT_MODIFIED),
             None,

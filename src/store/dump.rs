@@ -8,6 +8,7 @@ use std::io::Write;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphNameRef, NamedOrBlankNode, Quad, QuadRef};
 
+use super::backend::Read;
 use super::{Store, StoreError};
 use crate::model::vocab;
 
@@ -41,8 +42,27 @@ impl From<oxigraph::store::StorageError> for DumpError {
 impl Store {
     /// Writes a dump in `format` into `writer`; returns the writer and the number of quads.
     pub fn dump<W: Write>(&self, format: DumpFormat, writer: W) -> Result<(W, u64), DumpError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
+        if self.is_remote() {
+            // A remote store has no snapshot to stream from: the dump reads record by record
+            // while writes go on (a record is never half-written, but two records may be of
+            // different moments).
+            return self.dump_from(&self.view(), format, writer);
+        }
+        let mut writer = Some(writer);
+        self.snapshot(|transaction| {
+            let writer = writer
+                .take()
+                .ok_or_else(|| DumpError::Io(std::io::Error::other("a dump is written once")))?;
+            self.dump_from(transaction, format, writer)
+        })
+    }
+
+    fn dump_from<W: Write>(
+        &self,
+        transaction: &impl Read,
+        format: DumpFormat,
+        writer: W,
+    ) -> Result<(W, u64), DumpError> {
         let mut count = 0;
         match format {
             DumpFormat::RecordsNQuads => {

@@ -23,8 +23,8 @@
 
 use std::collections::HashMap;
 
+use super::backend::{Read, Tx};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, Quad, QuadRef, Term, Triple};
-use oxigraph::store::Transaction;
 use oxsdatatypes::DateTime;
 use uuid::Uuid;
 
@@ -140,7 +140,7 @@ fn integer(value: u64) -> Literal {
 }
 
 fn object_of(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     subject: NamedNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
@@ -163,7 +163,7 @@ fn literal_value<T: std::str::FromStr>(term: Option<Term>) -> Option<T> {
 
 /// How many events the log of `collection` holds.
 pub(super) fn count(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     collection: Collection,
 ) -> Result<u64, StoreError> {
@@ -206,7 +206,7 @@ fn entry_quads(names: &GraphNames, event: &Event) -> Vec<Quad> {
 
 /// Replaces the single value of `predicate` on `subject` in the events graph.
 fn set_value(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     subject: NamedNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
@@ -230,7 +230,7 @@ fn set_value(
 /// Appends an event for the record `state` to its collection's log. The caller holds the write
 /// lock and commits. Records whose class is no root class (none are stored) make no event.
 pub(super) fn append(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     state: &RecordState,
     kind: EventKind,
@@ -304,7 +304,7 @@ impl BulkEvents {
     /// The counters and newest time, written once the entries are loaded.
     pub(super) fn finish(
         &self,
-        transaction: &mut Transaction<'_>,
+        transaction: &mut Tx<'_>,
         names: &GraphNames,
         time: DateTime,
     ) -> Result<(), StoreError> {
@@ -333,7 +333,7 @@ impl BulkEvents {
 
 /// Reads the event at `sequence` of `collection`, if it exists.
 fn read_event(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     collection: Collection,
     sequence: u64,
@@ -381,7 +381,7 @@ fn read_event(
 /// Events of `collection` whose time is after `after` (all with `None`), oldest first, without
 /// content. Event times never go backwards, so a binary search finds the first one.
 pub(super) fn read_after(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     collection: Collection,
     after: Option<DateTime>,
@@ -409,7 +409,7 @@ pub(super) fn read_after(
 /// The objects of `root predicate` in version `number` of the record rooted at `root`; nothing
 /// once the record is withdrawn (its content is private then).
 pub(super) fn version_objects(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     root: NamedNodeRef<'_>,
     number: u64,
@@ -434,14 +434,14 @@ pub(super) fn version_objects(
             None,
             Some(source.as_ref().into()),
         )
-        .map(|quad| quad.map(|quad| quad.object).map_err(StoreError::from))
+        .map(|quad| quad.map(|quad| quad.object))
         .collect()
 }
 
 /// Events `from..from+limit` of `collection` (fewer at the end of the log), each with the content
 /// of its version, read in one snapshot so that a release racing the read cannot mix versions.
 pub(super) fn read_with_content(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     collection: Collection,
     from: u64,
@@ -467,7 +467,7 @@ pub(super) fn read_with_content(
 /// The content of version `number` of the record rooted at `root`: the record graph while that
 /// version is the public one, its private version graph once superseded or withdrawn.
 fn version_content(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     root: NamedNodeRef<'_>,
     number: u64,
@@ -483,6 +483,6 @@ fn version_content(
     };
     transaction
         .quads_for_pattern(None, None, None, Some(source.as_ref().into()))
-        .map(|quad| quad.map(Triple::from).map_err(StoreError::from))
+        .map(|quad| quad.map(Triple::from))
         .collect()
 }

@@ -8,6 +8,7 @@
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, Term, Triple};
 use uuid::Uuid;
 
+use super::backend::Read;
 use super::{records, Store, StoreError};
 use crate::model::vocab;
 
@@ -31,24 +32,25 @@ pub enum PublishedDifference {
 impl Store {
     /// The state of every record the system graph knows, in no particular order.
     pub fn record_states(&self) -> Result<Vec<super::RecordState>, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        let mut states = Vec::new();
-        for quad in self.db().quads_for_pattern(
-            None,
-            Some(vocab::FOAF_PRIMARY_TOPIC),
-            None,
-            Some(self.names.system().into()),
-        ) {
-            let quad = quad?;
-            let oxigraph::model::NamedOrBlankNode::NamedNode(graph) = quad.subject else {
-                continue;
-            };
-            if let Some(state) = records::read_state(&transaction, &self.names, graph.as_ref())? {
-                states.push(state);
+        self.snapshot(|transaction| {
+            let mut states = Vec::new();
+            for quad in transaction.quads_for_pattern(
+                None,
+                Some(vocab::FOAF_PRIMARY_TOPIC),
+                None,
+                Some(self.names.system().into()),
+            ) {
+                let quad = quad?;
+                let oxigraph::model::NamedOrBlankNode::NamedNode(graph) = quad.subject else {
+                    continue;
+                };
+                if let Some(state) = records::read_state(transaction, &self.names, graph.as_ref())?
+                {
+                    states.push(state);
+                }
             }
-        }
-        Ok(states)
+            Ok(states)
+        })
     }
 
     /// The triples of the record graph of record `id` (what the public sees of it).
@@ -67,8 +69,14 @@ impl Store {
         &self,
         mut found: impl FnMut(PublishedDifference),
     ) -> Result<u64, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
+        self.snapshot(|transaction| self.differences_in(transaction, &mut found))
+    }
+
+    fn differences_in(
+        &self,
+        transaction: &impl Read,
+        found: &mut impl FnMut(PublishedDifference),
+    ) -> Result<u64, StoreError> {
         let mut compared = 0;
         for quad in transaction.quads_for_pattern(None, None, None, None) {
             let quad = quad?;

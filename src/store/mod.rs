@@ -14,14 +14,22 @@
 //! Invariant: all writes go through one mutex (`write_lock`). Oxigraph's RocksDB backend does not
 //! detect every write-write conflict, and keeping the default graph exact needs a consistent view
 //! of the other graphs, so writes are serialised here rather than trusted to the backend.
+//!
+//! The quads live in the embedded Oxigraph store or in a remote SPARQL store (`remote.rs`); the
+//! rest of the module reads and writes through `backend::{Read, Tx, View}` and does not know which.
+//! Writes to a remote store are serialised across Agora instances by a compare-and-swap on the
+//! store's generation (see `remote.rs`), since the local mutex only serialises this instance.
 
 mod around;
+mod backend;
 mod changes;
 mod dump;
 mod events;
+mod http;
 mod integrity;
 mod query;
 mod records;
+mod remote;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -32,7 +40,7 @@ use oxigraph::model::{
     GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Quad,
     Term, Triple,
 };
-use oxigraph::store::{StorageError, Transaction};
+use oxigraph::store::StorageError;
 use oxsdatatypes::DateTime;
 use uuid::Uuid;
 
@@ -49,10 +57,31 @@ pub use records::{
 pub use query::{
     parse_query, query_form, QueryError, QueryOptions, ResultFormat, Row, Rows, Table,
 };
+pub use remote::RemoteEndpoints;
+
+use backend::{Read, Tx, View};
+use remote::RemoteStore;
 
 /// A cheap, cloneable handle on the store. `Send + Sync`.
 #[derive(Clone)]
 pub struct Store {
+    backend: Backend,
+    names: Arc<GraphNames>,
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// Where the quads are.
+#[derive(Clone)]
+enum Backend {
+    /// Oxigraph embedded in this process (RocksDB on disk, or in memory).
+    Embedded(Embedded),
+    /// A remote store reached through the SPARQL protocol.
+    Remote(Arc<RemoteStore>),
+}
+
+/// The embedded Oxigraph store.
+#[derive(Clone)]
+struct Embedded {
     /// Oxigraph's store; replaced only by [`Store::recover`] (reads take a clone, briefly).
     inner: Arc<RwLock<oxigraph::store::Store>>,
     /// The folder of an on-disk store, to reopen it after a failed write.
@@ -60,9 +89,23 @@ pub struct Store {
     /// Set when a write failed because the disk was full: RocksDB then refuses every later
     /// write (its background error) until the store is reopened.
     broken: Arc<AtomicBool>,
-    names: Arc<GraphNames>,
-    write_lock: Arc<Mutex<()>>,
 }
+
+impl Embedded {
+    /// Oxigraph's store, for one operation. Nothing keeps it longer: [`Store::recover`] can only
+    /// reopen the folder once every handle on the old one is gone.
+    fn db(&self) -> oxigraph::store::Store {
+        match self.inner.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}
+
+/// How many times a write to a remote store is tried again when other writers commit first.
+const REMOTE_WRITE_ATTEMPTS: u32 = 30;
+/// How many times a snapshot read of a remote store is tried again when a write lands during it.
+const REMOTE_SNAPSHOT_ATTEMPTS: u32 = 10;
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +126,21 @@ pub enum StoreError {
     /// The write lock was poisoned by a panic in another writer.
     #[error("the store's write lock is poisoned by an earlier panic; restart Agora")]
     Poisoned,
+    /// The remote store failed, could not be reached or answered something unexpected.
+    #[error("the remote store failed: {0}")]
+    Remote(String),
+    /// The remote store did not answer within the query time limit.
+    #[error("the remote store did not answer within the query time limit")]
+    RemoteTimeout,
+    /// The operation needs the embedded store.
+    #[error("{0} is not supported on a remote store")]
+    RemoteUnsupported(&'static str),
+    /// Other Agora instances kept committing first.
+    #[error(
+        "the remote store kept changing under this write ({0} attempts): other writers commit \
+         too often; try again"
+    )]
+    Contention(u32),
     /// This build has no on-disk store (built without the `rocksdb` feature, as the fuzz
     /// targets are).
     #[error(
@@ -93,6 +151,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether a remote store could not be reached, did not answer in time, or kept changing
+    /// under a write: worth trying again later. A write that failed so was not stored, unless
+    /// the store failed after applying its update and before confirming it (see
+    /// `store::remote`, the commit token).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Self::Remote(_) | Self::RemoteTimeout | Self::Contention(_)
+        )
+    }
+
     /// Whether the storage backend failed because its disk is full (RocksDB's "No space left on
     /// device" or "Space limit reached"): nothing of the write was stored, and the store stays
     /// usable once space is freed.
@@ -152,7 +221,9 @@ impl Store {
             }
         })?;
         let mut store = Self::from_inner(inner, base);
-        store.path = Some(Arc::new(path.to_owned()));
+        if let Backend::Embedded(embedded) = &mut store.backend {
+            embedded.path = Some(Arc::new(path.to_owned()));
+        }
         Ok(store)
     }
 
@@ -168,30 +239,130 @@ impl Store {
         Ok(Self::from_inner(oxigraph::store::Store::new()?, base))
     }
 
+    /// Connects to a remote store through the SPARQL protocol (see `store::remote`). Blocks:
+    /// call it on a blocking thread. `query_timeout` bounds each query sent to it.
+    pub fn remote(
+        endpoints: RemoteEndpoints,
+        base: &BaseIri,
+        query_timeout: std::time::Duration,
+    ) -> Result<Self, StoreError> {
+        let names = GraphNames::new(base);
+        let remote = RemoteStore::connect(endpoints, &names, query_timeout)?;
+        Ok(Self {
+            backend: Backend::Remote(Arc::new(remote)),
+            names: Arc::new(names),
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Whether the data lives in a remote store.
+    pub fn is_remote(&self) -> bool {
+        matches!(self.backend, Backend::Remote(_))
+    }
+
     fn from_inner(inner: oxigraph::store::Store, base: &BaseIri) -> Self {
         Self {
-            inner: Arc::new(RwLock::new(inner)),
-            path: None,
-            broken: Arc::default(),
+            backend: Backend::Embedded(Embedded {
+                inner: Arc::new(RwLock::new(inner)),
+                path: None,
+                broken: Arc::default(),
+            }),
             names: Arc::new(GraphNames::new(base)),
             write_lock: Arc::new(Mutex::new(())),
         }
     }
 
-    /// Oxigraph's store, for one operation. Nothing keeps it longer: [`Store::recover`] can only
-    /// reopen the folder once every handle on the old one is gone.
-    fn db(&self) -> oxigraph::store::Store {
-        match self.inner.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
+    /// A read-only view: each read sees the latest committed data.
+    fn view(&self) -> View<'_> {
+        match &self.backend {
+            Backend::Embedded(embedded) => View::Embedded(embedded.db()),
+            Backend::Remote(remote) => View::Remote(remote),
+        }
+    }
+
+    /// Runs `read` on one consistent state of the store. On the embedded store, a read
+    /// transaction (a snapshot); on a remote store, reads between two looks at the generation,
+    /// run again if a write committed in between.
+    fn snapshot<T, E: From<StoreError>>(
+        &self,
+        mut read: impl FnMut(&View<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &self.backend {
+            Backend::Embedded(embedded) => {
+                let db = embedded.db();
+                let view = View::Snapshot(db.start_transaction().map_err(StoreError::from)?);
+                let outcome = read(&view);
+                drop(view);
+                outcome
+            }
+            Backend::Remote(remote) => {
+                for _ in 0..REMOTE_SNAPSHOT_ATTEMPTS {
+                    let before = remote.generation()?;
+                    let outcome = read(&View::Remote(remote))?;
+                    if remote.generation()? == before {
+                        return Ok(outcome);
+                    }
+                }
+                Err(StoreError::Contention(REMOTE_SNAPSHOT_ATTEMPTS).into())
+            }
+        }
+    }
+
+    /// Runs `write` in one transaction under the write lock and commits what it wrote, if it
+    /// returns `Ok`. On a remote store the commit is a compare-and-swap on the store's
+    /// generation: when another writer committed first, `write` runs again on the new state.
+    fn transact<T, E: From<StoreError>>(
+        &self,
+        mut write: impl FnMut(&mut Tx<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        match &self.backend {
+            Backend::Embedded(embedded) => {
+                self.recover(embedded)?;
+                let db = embedded.db();
+                let mut transaction =
+                    Tx::embedded(db.start_transaction().map_err(StoreError::from)?);
+                let outcome = write(&mut transaction)?;
+                if transaction.is_dirty() {
+                    if let Some(transaction) = transaction.into_embedded() {
+                        let committed = transaction.commit().map_err(StoreError::from);
+                        Self::note_failure(embedded, committed)?;
+                    }
+                }
+                Ok(outcome)
+            }
+            Backend::Remote(remote) => {
+                for attempt in 0..REMOTE_WRITE_ATTEMPTS {
+                    let mut transaction = Tx::remote(remote, remote.generation()?);
+                    let outcome = write(&mut transaction)?;
+                    if !transaction.is_dirty() {
+                        return Ok(outcome);
+                    }
+                    let Some(transaction) = transaction.into_remote() else {
+                        break;
+                    };
+                    if remote.commit(transaction)? {
+                        return Ok(outcome);
+                    }
+                    tracing::debug!(attempt, "another writer committed first; writing again");
+                    // Spread the retries of writers that collided.
+                    let pause =
+                        2 + (uuid::Uuid::new_v4().as_u128() % 20) as u64 * (attempt as u64 + 1);
+                    std::thread::sleep(std::time::Duration::from_millis(pause));
+                }
+                Err(StoreError::Contention(REMOTE_WRITE_ATTEMPTS).into())
+            }
         }
     }
 
     /// Notes a failed write: after a full disk, the store is reopened before the next write.
-    fn note_failure<T, E: AsRef<StoreError>>(&self, outcome: Result<T, E>) -> Result<T, E> {
+    fn note_failure<T>(
+        embedded: &Embedded,
+        outcome: Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         if let Err(error) = &outcome {
-            if error.as_ref().is_disk_full() {
-                self.broken.store(true, Ordering::Release);
+            if error.is_disk_full() {
+                embedded.broken.store(true, Ordering::Release);
             }
         }
         outcome
@@ -202,31 +373,31 @@ impl Store {
     /// once a 4 MiB probe file can be written in the folder, closes and reopens the store.
     /// Reads wait meanwhile; queries still running on the old handle (bounded by the query
     /// time limit) are waited for, since RocksDB opens a folder only once per process.
-    fn recover(&self) -> Result<(), StoreError> {
-        if !self.broken.load(Ordering::Acquire) {
+    fn recover(&self, embedded: &Embedded) -> Result<(), StoreError> {
+        if !embedded.broken.load(Ordering::Acquire) {
             return Ok(());
         }
-        let Some(path) = self.path.clone() else {
-            self.broken.store(false, Ordering::Release);
+        let Some(path) = embedded.path.clone() else {
+            embedded.broken.store(false, Ordering::Release);
             return Ok(());
         };
         #[cfg(not(feature = "rocksdb"))]
         {
             // Only on-disk stores have a path, and only the rocksdb feature opens them.
             let _ = path;
-            self.broken.store(false, Ordering::Release);
+            embedded.broken.store(false, Ordering::Release);
             Ok(())
         }
         #[cfg(feature = "rocksdb")]
-        self.reopen(&path)
+        Self::reopen(embedded, &path)
     }
 
     /// Closes and reopens the on-disk store once a probe file fits in its folder (see
     /// [`Store::recover`]).
     #[cfg(feature = "rocksdb")]
-    fn reopen(&self, path: &Path) -> Result<(), StoreError> {
+    fn reopen(embedded: &Embedded, path: &Path) -> Result<(), StoreError> {
         probe_space(path).map_err(|error| StoreError::Storage(StorageError::Io(error)))?;
-        let mut guard = match self.inner.write() {
+        let mut guard = match embedded.inner.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
@@ -251,7 +422,7 @@ impl Store {
             }
         };
         *guard = reopened;
-        self.broken.store(false, Ordering::Release);
+        embedded.broken.store(false, Ordering::Release);
         tracing::info!("the store was reopened after a full disk and takes writes again");
         Ok(())
     }
@@ -263,13 +434,16 @@ impl Store {
 
     /// Whether the store holds no quad at all.
     pub fn is_empty(&self) -> Result<bool, StoreError> {
-        Ok(self.db().is_empty()?)
+        match &self.backend {
+            Backend::Embedded(embedded) => Ok(embedded.db().is_empty()?),
+            Backend::Remote(remote) => remote.is_empty(),
+        }
     }
 
     /// How many records the store holds.
     pub fn record_count(&self) -> Result<usize, StoreError> {
         let mut count = 0;
-        for quad in self.db().quads_for_pattern(
+        for quad in self.view().quads_for_pattern(
             None,
             Some(vocab::FOAF_PRIMARY_TOPIC),
             None,
@@ -284,9 +458,9 @@ impl Store {
     /// How many triples the published default graph holds.
     pub fn published_triple_count(&self) -> Result<usize, StoreError> {
         let mut count = 0;
-        for quad in self
-            .db()
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+        for quad in
+            self.view()
+                .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
         {
             quad?;
             count += 1;
@@ -297,7 +471,10 @@ impl Store {
     /// How many quads the store holds, every graph included (reads the whole store: slow on a
     /// large one).
     pub fn quad_count(&self) -> Result<u64, StoreError> {
-        Ok(self.db().len()? as u64)
+        match &self.backend {
+            Backend::Embedded(embedded) => Ok(embedded.db().len()? as u64),
+            Backend::Remote(remote) => remote.len(),
+        }
     }
 
     /// Writes a consistent copy of the on-disk store into `target` (which must not exist), while
@@ -306,15 +483,18 @@ impl Store {
     /// its own; the lock also keeps the backup in step with anything written beside the store).
     pub fn backup(&self, target: &Path) -> Result<(), StoreError> {
         let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let Backend::Embedded(embedded) = &self.backend else {
+            return Err(StoreError::RemoteUnsupported("a backup (agora backup)"));
+        };
         #[cfg(feature = "rocksdb")]
         {
-            self.db().flush()?;
-            self.db().backup(target)?;
+            embedded.db().flush()?;
+            embedded.db().backup(target)?;
             Ok(())
         }
         #[cfg(not(feature = "rocksdb"))]
         {
-            let _ = target;
+            let _ = (target, embedded);
             Err(StoreError::NoDiskStore)
         }
     }
@@ -337,24 +517,21 @@ impl Store {
                 });
             }
         }
-        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        self.recover()?;
-        let now = DateTime::now();
-        let db = self.db();
-        let mut transaction = db.start_transaction()?;
-        let mut receipts = Vec::with_capacity(writes.len());
-        for write in writes {
-            receipts.push(records::write_record(
-                &mut transaction,
-                &self.names,
-                holder,
-                write,
-                precondition,
-                now,
-            )?);
-        }
-        self.note_failure(transaction.commit().map_err(StoreError::from))?;
-        Ok(receipts)
+        self.transact(|transaction| {
+            let now = DateTime::now();
+            let mut receipts = Vec::with_capacity(writes.len());
+            for write in writes {
+                receipts.push(records::write_record(
+                    transaction,
+                    &self.names,
+                    holder,
+                    write,
+                    precondition,
+                    now,
+                )?);
+            }
+            Ok(receipts)
+        })
     }
 
     /// Prepares and writes records for `holder` (for loaders and tests).
@@ -378,41 +555,26 @@ impl Store {
         root: NamedNodeRef<'_>,
         reason: &str,
     ) -> Result<RecordState, WriteError> {
-        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        self.recover()?;
-        let db = self.db();
-        let mut transaction = db.start_transaction()?;
-        let state = records::withdraw(
-            &mut transaction,
-            &self.names,
-            holder,
-            root,
-            reason,
-            DateTime::now(),
-        )?;
-        self.note_failure(transaction.commit().map_err(StoreError::from))?;
-        Ok(state)
+        self.transact(|transaction| {
+            records::withdraw(
+                transaction,
+                &self.names,
+                holder,
+                root,
+                reason,
+                DateTime::now(),
+            )
+        })
     }
 
     /// Releases every pending version whose publication time has come; returns their roots.
     pub fn release_due(&self) -> Result<Vec<NamedNode>, StoreError> {
-        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        self.recover()?;
-        let db = self.db();
-        let mut transaction = db.start_transaction()?;
-        let released = records::release_due(&mut transaction, &self.names, DateTime::now())?;
-        if released.is_empty() {
-            return Ok(released);
-        }
-        self.note_failure(transaction.commit().map_err(StoreError::from))?;
-        Ok(released)
+        self.transact(|transaction| records::release_due(transaction, &self.names, DateTime::now()))
     }
 
     /// The earliest planned publication time of a pending version, if any.
     pub fn next_release(&self) -> Result<Option<DateTime>, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        let scheduled = records::scheduled(&transaction, &self.names)?;
+        let scheduled = self.snapshot(|view| records::scheduled(view, &self.names))?;
         Ok(scheduled
             .into_iter()
             .map(|(_, time)| time)
@@ -421,20 +583,14 @@ impl Store {
 
     /// What the store knows about the record with this identifier.
     pub fn record_state(&self, id: Uuid) -> Result<Option<RecordState>, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        records::read_state(
-            &transaction,
-            &self.names,
-            self.names.record_graph_of(id).as_ref(),
-        )
+        self.snapshot(|view| {
+            records::read_state(view, &self.names, self.names.record_graph_of(id).as_ref())
+        })
     }
 
     /// How many events the log of `collection` holds (see `store::events`).
     pub fn event_count(&self, collection: Collection) -> Result<u64, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        events::count(&transaction, &self.names, collection)
+        self.snapshot(|view| events::count(view, &self.names, collection))
     }
 
     /// Events `from..from+limit` of `collection`'s log with the content of the versions they
@@ -445,11 +601,11 @@ impl Store {
         from: u64,
         limit: u64,
     ) -> Result<(Vec<EventWithContent>, u64), StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        let events = events::read_with_content(&transaction, &self.names, collection, from, limit)?;
-        let total = events::count(&transaction, &self.names, collection)?;
-        Ok((events, total))
+        self.snapshot(|view| {
+            let events = events::read_with_content(view, &self.names, collection, from, limit)?;
+            let total = events::count(view, &self.names, collection)?;
+            Ok((events, total))
+        })
     }
 
     /// The events of `collection` after `after` (all with `None`), oldest first, without
@@ -459,9 +615,7 @@ impl Store {
         collection: Collection,
         after: Option<oxsdatatypes::DateTime>,
     ) -> Result<Vec<Event>, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        events::read_after(&transaction, &self.names, collection, after)
+        self.snapshot(|view| events::read_after(view, &self.names, collection, after))
     }
 
     /// The values of `root predicate` in version `number` of the record rooted at `root`, as
@@ -472,14 +626,12 @@ impl Store {
         number: u64,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        let db = self.db();
-        let transaction = db.start_transaction()?;
-        events::version_objects(&transaction, &self.names, root, number, predicate)
+        self.snapshot(|view| events::version_objects(view, &self.names, root, number, predicate))
     }
 
     /// Every version of a record, oldest first.
     pub fn versions(&self, root: NamedNodeRef<'_>) -> Result<Vec<VersionInfo>, StoreError> {
-        records::versions(&self.db(), &self.names, root)
+        records::versions(&self.view(), &self.names, root)
     }
 
     /// The content of version `number` of a record (the record graph for the released version,
@@ -500,9 +652,9 @@ impl Store {
 
     /// The triples of one graph.
     fn graph_triples(&self, graph: NamedNodeRef<'_>) -> Result<Vec<Triple>, StoreError> {
-        self.db()
+        self.view()
             .quads_for_pattern(None, None, None, Some(graph.into()))
-            .map(|quad| quad.map(Triple::from).map_err(StoreError::from))
+            .map(|quad| quad.map(Triple::from))
             .collect()
     }
 
@@ -521,6 +673,7 @@ impl Store {
             .collect();
         let mut seen = HashSet::new();
         let mut context = HashSet::new();
+        let view = self.view();
         for record in records {
             for triple in record.triples() {
                 let Term::NamedNode(object) = &triple.object else {
@@ -531,10 +684,7 @@ impl Store {
                 {
                     continue;
                 }
-                for quad in
-                    self.db()
-                        .quads_for_pattern(Some(object.as_ref().into()), None, None, None)
-                {
+                for quad in view.quads_for_pattern(Some(object.as_ref().into()), None, None, None) {
                     let quad = quad?;
                     if let GraphName::NamedNode(graph) = &quad.graph_name {
                         if self.names.is_public(graph.as_ref()) && !own.contains(graph) {
@@ -549,17 +699,9 @@ impl Store {
 
     /// Replaces the reference-data graph (code lists, ontology) with `triples`.
     pub fn put_reference_data(&self, triples: &[Triple]) -> Result<PutOutcome, StoreError> {
-        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let db = self.db();
-        let mut transaction = db.start_transaction()?;
-        let outcome = replace_graph(
-            &mut transaction,
-            &self.names,
-            self.names.reference(),
-            triples,
-        )?;
-        transaction.commit()?;
-        Ok(outcome)
+        self.transact(|transaction| {
+            replace_graph(transaction, &self.names, self.names.reference(), triples)
+        })
     }
 
     /// Loads records with Oxigraph's bulk loader: fast, not transactional, and only correct on
@@ -578,6 +720,11 @@ impl Store {
             .write_lock
             .lock()
             .map_err(|_| BulkLoadError::Store(StoreError::Poisoned))?;
+        let Backend::Embedded(embedded) = &self.backend else {
+            return Err(BulkLoadError::Store(StoreError::RemoteUnsupported(
+                "bulk loading (agora load)",
+            )));
+        };
         let now = DateTime::now();
         let mut count = 0;
         let mut bulk_events = events::BulkEvents::default();
@@ -599,13 +746,15 @@ impl Store {
                 .map(Ok)
                 .collect()
         });
-        let db = self.db();
+        let db = embedded.db();
         let mut loader = db.bulk_loader().on_progress(on_progress);
         loader.load_ok_quads::<BulkLoadError<E>, BulkLoadError<E>>(quads)?;
         loader.commit().map_err(StoreError::from)?;
-        let mut transaction = db.start_transaction().map_err(StoreError::from)?;
+        let mut transaction = Tx::embedded(db.start_transaction().map_err(StoreError::from)?);
         bulk_events.finish(&mut transaction, &self.names, now)?;
-        transaction.commit().map_err(StoreError::from)?;
+        if let Some(transaction) = transaction.into_embedded() {
+            transaction.commit().map_err(StoreError::from)?;
+        }
         Ok(count)
     }
 
@@ -617,16 +766,18 @@ impl Store {
     /// every acknowledged write); an in-memory store has nothing to flush.
     pub fn flush(&self) -> Result<(), StoreError> {
         #[cfg(feature = "rocksdb")]
-        self.db().flush()?;
+        if let Backend::Embedded(embedded) = &self.backend {
+            embedded.db().flush()?;
+        }
         Ok(())
     }
 
     /// Flushes and compacts the on-disk store (after a bulk load).
     pub fn optimize(&self) -> Result<(), StoreError> {
         #[cfg(feature = "rocksdb")]
-        {
-            self.db().flush()?;
-            self.db().optimize()?;
+        if let Backend::Embedded(embedded) = &self.backend {
+            embedded.db().flush()?;
+            embedded.db().optimize()?;
         }
         Ok(())
     }
@@ -656,12 +807,7 @@ impl Store {
         graph: NamedNodeRef<'_>,
         triples: &[Triple],
     ) -> Result<PutOutcome, StoreError> {
-        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
-        let db = self.db();
-        let mut transaction = db.start_transaction()?;
-        let outcome = replace_graph(&mut transaction, &self.names, graph, triples)?;
-        transaction.commit()?;
-        Ok(outcome)
+        self.transact(|transaction| replace_graph(transaction, &self.names, graph, triples))
     }
 }
 
@@ -687,7 +833,7 @@ impl<E> From<StorageError> for BulkLoadError<E> {
 
 /// Makes `graph` hold exactly `triples`, keeping the default graph the union of public graphs.
 fn replace_graph(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     graph: NamedNodeRef<'_>,
     triples: &[Triple],
@@ -721,7 +867,7 @@ fn replace_graph(
 }
 
 fn stated_in_other_public_graph(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     triple: &Triple,
     except: NamedNodeRef<'_>,

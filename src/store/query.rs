@@ -15,7 +15,7 @@ use oxigraph::sparql::{
 use spargebra::SparqlSyntaxError;
 
 use crate::model::vocab;
-use crate::store::Store;
+use crate::store::{Backend, Store};
 
 /// How a query is evaluated.
 #[derive(Clone, Default)]
@@ -65,6 +65,9 @@ pub enum QueryError {
     /// Evaluation failed.
     #[error(transparent)]
     Evaluation(QueryEvaluationError),
+    /// The remote store could not be reached (see [`StoreError::is_unavailable`]).
+    #[error(transparent)]
+    Unavailable(crate::store::StoreError),
 }
 
 impl From<QueryEvaluationError> for QueryError {
@@ -286,6 +289,13 @@ impl Store {
         query: spargebra::Query,
         options: QueryOptions,
     ) -> Result<QueryResults<'static>, QueryError> {
+        let db = match &self.backend {
+            Backend::Embedded(embedded) => embedded.db(),
+            Backend::Remote(remote) => {
+                let text = self.remote_public_query(query, options)?;
+                return remote::results(remote, &text);
+            }
+        };
         let mentions_graph = crate::sparql::uses_named_graphs(&query);
         // Oxigraph is built without its `http-client` feature, so SERVICE has no handler and
         // fails: the public endpoint never makes outgoing requests.
@@ -335,7 +345,7 @@ impl Store {
             // public ones costs a scan of the graph names, so only such queries pay it.
             None if mentions_graph => {
                 let mut public = Vec::new();
-                for graph in self.db().named_graphs() {
+                for graph in db.named_graphs() {
                     let graph =
                         graph.map_err(|error| QueryError::Io(std::io::Error::other(error)))?;
                     if !matches!(&graph, NamedOrBlankNode::NamedNode(node) if private(node.as_str()))
@@ -347,7 +357,74 @@ impl Store {
             }
             None => {}
         }
-        Ok(prepared.on_store(&self.db()).execute()?)
+        Ok(prepared.on_store(&db).execute()?)
+    }
+
+    /// The text of `query` for a remote store, restricted to the public view: the dataset of
+    /// `options` or of the query (FROM, FROM NAMED) without private graphs, and every GRAPH
+    /// pattern kept away from them (see `sparql::restrict`).
+    fn remote_public_query(
+        &self,
+        mut query: spargebra::Query,
+        options: QueryOptions,
+    ) -> Result<String, QueryError> {
+        let private = crate::sparql::restrict::PrivateGraphs {
+            exact: vec![
+                self.names.system().into_owned(),
+                self.names.events().into_owned(),
+            ],
+            prefixes: vec![self.names.version_prefix().to_owned()],
+        };
+        let dataset = match &mut query {
+            spargebra::Query::Select { dataset, .. }
+            | spargebra::Query::Construct { dataset, .. }
+            | spargebra::Query::Describe { dataset, .. }
+            | spargebra::Query::Ask { dataset, .. } => dataset,
+        };
+        let given = if options.default_graphs.is_some() || options.named_graphs.is_some() {
+            Some((
+                options.default_graphs.unwrap_or_default(),
+                Some(options.named_graphs.unwrap_or_default()),
+            ))
+        } else {
+            dataset
+                .take()
+                .map(|dataset| (dataset.default, dataset.named))
+        };
+        if let Some((default, named)) = given {
+            // An empty list would mean "the whole store" once written as no FROM at all; a graph
+            // that holds nothing keeps it empty.
+            let nothing = || {
+                vec![NamedNode::new_unchecked(format!(
+                    "{}/graph/none",
+                    self.names.base()
+                ))]
+            };
+            let keep = |graphs: Vec<NamedNode>| -> Vec<NamedNode> {
+                let kept: Vec<NamedNode> = graphs
+                    .into_iter()
+                    .filter(|graph| !private.contains(graph.as_str()))
+                    .collect();
+                if kept.is_empty() {
+                    nothing()
+                } else {
+                    kept
+                }
+            };
+            *dataset = Some(spargebra::algebra::QueryDataset {
+                default: keep(default),
+                named: named.map(keep),
+            });
+        }
+        crate::sparql::restrict::restrict_graph_patterns(&mut query, &private).map_err(
+            |error| match error {
+                crate::sparql::restrict::RestrictError::Service(_) => {
+                    QueryError::Evaluation(QueryEvaluationError::UnboundService)
+                }
+                other => QueryError::Evaluation(QueryEvaluationError::Dataset(Box::new(other))),
+            },
+        )?;
+        Ok(query.to_string())
     }
 
     /// Runs a SELECT query for Agora's own use (pages) and collects the solutions.
@@ -374,6 +451,18 @@ impl Store {
         cancellation: CancellationToken,
     ) -> Result<Rows, QueryError> {
         crate::sparql::parameters::bind(&mut query, parameters)?;
+        if let Backend::Remote(remote) = &self.backend {
+            // Agora's own queries: sent as they are (they read the published default graph).
+            let (variables, rows) = remote.select(&query.to_string()).map_err(remote::error)?;
+            return Ok(Rows {
+                variables: variables.iter().map(|v| v.as_str().to_owned()).collect(),
+                rows,
+            });
+        }
+        let db = match &self.backend {
+            Backend::Embedded(embedded) => embedded.db(),
+            Backend::Remote(_) => unreachable!("answered above"),
+        };
         // The VALUES block fixes what the query means; Oxigraph's optimiser does not push its
         // values into the patterns, though, so `?decision a …` would first be evaluated for every
         // decision and joined with the one asked for at the end (seconds on a few million
@@ -398,7 +487,7 @@ impl Store {
         for (variable, node) in pinned {
             prepared = prepared.substitute_variable(variable, node);
         }
-        let results = prepared.on_store(&self.db()).execute()?;
+        let results = prepared.on_store(&db).execute()?;
         let QueryResults::Solutions(solutions) = results else {
             return Err(QueryError::FormatMismatch {
                 form: "non-SELECT",
@@ -477,5 +566,104 @@ pub fn query_form(query: &spargebra::Query) -> &'static str {
         spargebra::Query::Construct { .. } => "CONSTRUCT",
         spargebra::Query::Describe { .. } => "DESCRIBE",
         spargebra::Query::Ask { .. } => "ASK",
+    }
+}
+
+/// Queries answered by a remote store.
+mod remote {
+    use std::sync::Arc;
+
+    use oxigraph::io::{RdfFormat, RdfParser};
+    use oxigraph::model::{NamedOrBlankNode, Term, Triple};
+    use oxigraph::sparql::results::{
+        QueryResultsFormat, QueryResultsParser, ReaderQueryResultsParserOutput,
+    };
+    use oxigraph::sparql::{
+        QueryEvaluationError, QueryResults, QuerySolutionIter, QueryTripleIter,
+    };
+
+    use super::QueryError;
+    use crate::store::remote::RemoteStore;
+    use crate::store::StoreError;
+
+    /// A failure of the remote store as a query error: its time limit as a cancellation.
+    pub(super) fn error(error: StoreError) -> QueryError {
+        match error {
+            StoreError::RemoteTimeout => QueryError::Cancelled,
+            other if other.is_unavailable() => QueryError::Unavailable(other),
+            other => QueryError::Evaluation(QueryEvaluationError::Dataset(Box::new(other))),
+        }
+    }
+
+    fn parse_error(error: impl std::error::Error + Send + Sync + 'static) -> QueryEvaluationError {
+        QueryEvaluationError::Dataset(Box::new(error))
+    }
+
+    /// Sends `query` (already restricted to the public view) and streams its results back,
+    /// skolem IRIs turned back into blank nodes.
+    pub(super) fn results(
+        remote: &Arc<RemoteStore>,
+        query: &str,
+    ) -> Result<QueryResults<'static>, QueryError> {
+        let parsed = super::parse_query(query)?;
+        let graph = matches!(
+            parsed,
+            spargebra::Query::Construct { .. } | spargebra::Query::Describe { .. }
+        );
+        if graph {
+            let response = remote
+                .query_response(query, "application/n-triples")
+                .map_err(error)?;
+            let remote = Arc::clone(remote);
+            let triples = RdfParser::from_format(RdfFormat::NTriples)
+                .for_reader(response)
+                .map(move |quad| {
+                    let quad = quad.map_err(parse_error)?;
+                    let subject = match remote.local_term(quad.subject.into()) {
+                        Term::NamedNode(node) => NamedOrBlankNode::from(node),
+                        Term::BlankNode(node) => node.into(),
+                        other => {
+                            return Err(parse_error(std::io::Error::other(format!(
+                                "{other} as a subject"
+                            ))))
+                        }
+                    };
+                    Ok(Triple::new(
+                        subject,
+                        quad.predicate,
+                        remote.local_term(quad.object),
+                    ))
+                });
+            return Ok(QueryResults::Graph(QueryTripleIter::new(triples)));
+        }
+        let response = remote
+            .query_response(query, "application/sparql-results+json")
+            .map_err(error)?;
+        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
+            .for_reader(response)
+            .map_err(|e| QueryError::Evaluation(parse_error(e)))?;
+        match parsed {
+            ReaderQueryResultsParserOutput::Boolean(value) => Ok(QueryResults::Boolean(value)),
+            ReaderQueryResultsParserOutput::Solutions(solutions) => {
+                let variables: Arc<[oxigraph::sparql::Variable]> = solutions.variables().into();
+                let remote = Arc::clone(remote);
+                let names = Arc::clone(&variables);
+                let rows = solutions.map(move |solution| {
+                    let solution = solution.map_err(parse_error)?;
+                    Ok(names
+                        .iter()
+                        .map(|variable| {
+                            solution
+                                .get(variable)
+                                .cloned()
+                                .map(|t| remote.local_term(t))
+                        })
+                        .collect())
+                });
+                Ok(QueryResults::Solutions(QuerySolutionIter::from_tuples(
+                    variables, rows,
+                )))
+            }
+        }
     }
 }

@@ -18,10 +18,10 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use super::backend::{Read, Tx};
 use oxigraph::model::{
     GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, Triple,
 };
-use oxigraph::store::Transaction;
 use oxsdatatypes::DateTime;
 use uuid::Uuid;
 
@@ -281,7 +281,7 @@ fn as_text(term: &Term) -> Option<String> {
 
 /// Reads the state of record graph `graph`, if it is known.
 pub(super) fn read_state(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     graph: NamedNodeRef<'_>,
 ) -> Result<Option<RecordState>, StoreError> {
@@ -345,7 +345,7 @@ pub(super) fn read_state(
 
 /// Replaces what the system graph says about record graph `graph` with `state`.
 pub(super) fn write_state(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     graph: NamedNodeRef<'_>,
     state: &RecordState,
@@ -399,7 +399,7 @@ pub(super) fn write_state(
 
 /// Writes one prepared record for `holder`. The caller holds the write lock and commits.
 pub(super) fn write_record(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     holder: &str,
     write: &RecordWrite,
@@ -580,7 +580,7 @@ pub(super) fn write_record(
 /// version that was not released is dropped from the schedule (its content stays in its private
 /// version graph).
 fn release(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     state: &mut RecordState,
     number: u64,
@@ -660,11 +660,7 @@ fn release(
 }
 
 /// Copies the content of `from` into `to` (which must be empty: version graphs are written once).
-fn snapshot(
-    transaction: &mut Transaction<'_>,
-    from: &NamedNode,
-    to: &NamedNode,
-) -> Result<(), StoreError> {
+fn snapshot(transaction: &mut Tx<'_>, from: &NamedNode, to: &NamedNode) -> Result<(), StoreError> {
     let quads: Vec<Quad> = transaction
         .quads_for_pattern(None, None, None, Some(from.as_ref().into()))
         .collect::<Result<_, _>>()?;
@@ -676,7 +672,7 @@ fn snapshot(
 
 /// Adds (`Some(reason)`) or removes (`None`) the public tombstone of a record's root.
 fn set_tombstone(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     state: &RecordState,
     tombstone: Option<(&str, &Literal)>,
@@ -711,7 +707,7 @@ fn set_tombstone(
 
 /// Withdraws a record: it leaves the public data, its root gets a tombstone, its history stays.
 pub(super) fn withdraw(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     holder: &str,
     root: NamedNodeRef<'_>,
@@ -785,7 +781,7 @@ pub(super) fn withdraw(
 
 /// Releases every pending version whose publication time is at or before `now`.
 pub(super) fn release_due(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     now: DateTime,
 ) -> Result<Vec<NamedNode>, StoreError> {
@@ -818,7 +814,7 @@ pub(super) fn release_due(
 
 /// Every record graph with a pending version, and its publication time.
 pub(super) fn scheduled(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
 ) -> Result<Vec<(NamedNode, DateTime)>, StoreError> {
     let mut out = Vec::new();
@@ -843,7 +839,7 @@ pub(super) fn scheduled(
 /// Refuses a record that describes a resource another holder's record or the reference data
 /// describes.
 fn check_claims(
-    transaction: &Transaction<'_>,
+    transaction: &impl Read,
     names: &GraphNames,
     holder: &str,
     write: &RecordWrite,
@@ -898,7 +894,7 @@ fn check_claims(
 /// Adds one entry to the write log (system graph).
 #[allow(clippy::too_many_arguments)]
 fn log_write(
-    transaction: &mut Transaction<'_>,
+    transaction: &mut Tx<'_>,
     names: &GraphNames,
     agent: &NamedNode,
     root: NamedNodeRef<'_>,
@@ -943,7 +939,7 @@ fn log_write(
 
 /// Every version of a record, oldest first, from the system graph.
 pub(super) fn versions(
-    store: &oxigraph::store::Store,
+    store: &impl Read,
     names: &GraphNames,
     root: NamedNodeRef<'_>,
 ) -> Result<Vec<VersionInfo>, StoreError> {

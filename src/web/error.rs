@@ -151,6 +151,7 @@ impl From<QueryError> for ApiError {
         match error {
             QueryError::Syntax(error) => Self::BadRequest(format!("the query does not parse: {error}")),
             QueryError::Cancelled => Self::Unavailable(error.to_string()),
+            QueryError::Unavailable(error) => error.into(),
             QueryError::FormatMismatch { .. } => Self::BadRequest(error.to_string()),
             QueryError::Evaluation(
                 QueryEvaluationError::Service(_)
@@ -175,6 +176,15 @@ impl From<StoreError> for ApiError {
             // Logged here, once: the answer says what happened but not where (no paths).
             tracing::error!(error = %error, "a write failed: the disk is full");
             return Self::InsufficientStorage;
+        }
+        if error.is_unavailable() {
+            // Logged here, once: the answer does not name the remote store.
+            tracing::warn!(error = %error, "the remote store is unavailable");
+            return Self::Unavailable(
+                "the store is unavailable or busy; try again (sending a write again is safe: \
+                 identical content makes no new version)"
+                    .to_owned(),
+            );
         }
         Self::Internal(error.into())
     }

@@ -94,7 +94,8 @@ async fn query(
 
     let permit = query_slot(&state, client).await?;
     let has_dataset = !request.default_graphs.is_empty() || !request.named_graphs.is_empty();
-    if !has_dataset && crate::sparql::is_point_lookup(&parsed) {
+    // On a remote store even a point lookup waits for the network: never on this thread.
+    if !has_dataset && !state.store.is_remote() && crate::sparql::is_point_lookup(&parsed) {
         if let Some(bytes) = evaluate_here(&state, &parsed, offer.format)? {
             drop(permit);
             return answer(Body::from(bytes), offer.media_type);

@@ -275,7 +275,7 @@ async fn quarantine(
 ) -> Result<Response, ApiError> {
     super::push::authenticate(&state, client, &headers)?;
     let entries = match &state.config.storage {
-        Storage::Memory => Vec::new(),
+        Storage::Memory | Storage::Remote(_) => Vec::new(),
         Storage::Disk(data) => {
             let folder = data.join(crate::kaleidos::FOLDER);
             tokio::task::spawn_blocking(move || crate::kaleidos::consumer::list_quarantine(&folder))

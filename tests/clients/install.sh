@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the independent clients the tests drive against a real Agora: SPARQLWrapper and rdflib
 # (PyPI, into a virtualenv) and Comunica (npm) for tests/sparql_clients.rs, and ldes-client (npm) for
-# tests/ldes_client.rs. All live under $HOME/.cache/agora, outside the clone; a second run with
+# tests/ldes_client.rs, and the Oxigraph server (PyPI `oxigraph`, the remote store of
+# tests/remote_store.rs). All live under $HOME/.cache/agora, outside the clone; a second run with
 # unchanged pins does nothing.
-# Prints the AGORA_PYTHON, AGORA_COMUNICA and AGORA_LDES_CLIENT values the tests read.
+# Prints the AGORA_PYTHON, AGORA_COMUNICA, AGORA_LDES_CLIENT and AGORA_OXIGRAPH values the tests read.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cache="${AGORA_CLIENTS_DIR:-$HOME/.cache/agora}"
@@ -37,3 +38,4 @@ fi
 echo "AGORA_PYTHON=$venv/bin/python"
 echo "AGORA_COMUNICA=$node_dir/node_modules"
 echo "AGORA_LDES_CLIENT=$ldes_dir/node_modules"
+echo "AGORA_OXIGRAPH=$venv/bin/oxigraph"
