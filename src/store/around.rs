@@ -8,7 +8,7 @@
 //! costs a round trip per lookup there.
 
 use oxigraph::model::{
-    GraphNameRef, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
+    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
 };
 
 use super::backend::Read;
@@ -46,6 +46,33 @@ impl Store {
                 Some(GraphNameRef::DefaultGraph),
             )
             .map(|quad| quad.map(|quad| quad.subject))
+            .collect()
+    }
+}
+
+impl Store {
+    /// The published triples about `subject`, as (predicate, object) pairs.
+    pub fn published_about(
+        &self,
+        subject: NamedOrBlankNodeRef<'_>,
+    ) -> Result<Vec<(NamedNode, Term)>, StoreError> {
+        self.view()
+            .quads_for_pattern(Some(subject), None, None, Some(GraphNameRef::DefaultGraph))
+            .map(|quad| quad.map(|quad| (quad.predicate, quad.object)))
+            .collect()
+    }
+
+    /// At most `limit` of the published triples whose object is `object`, as (subject, predicate)
+    /// pairs, in the store's index order (stable for the same data).
+    pub fn published_pointing_at(
+        &self,
+        object: TermRef<'_>,
+        limit: usize,
+    ) -> Result<Vec<(NamedOrBlankNode, NamedNode)>, StoreError> {
+        self.view()
+            .quads_for_pattern(None, None, Some(object), Some(GraphNameRef::DefaultGraph))
+            .take(limit)
+            .map(|quad| quad.map(|quad| (quad.subject, quad.predicate)))
             .collect()
     }
 }

@@ -112,6 +112,30 @@ impl<'a> PageData<'a> {
         nodes
     }
 
+    /// Everything the published data says about `subject`, as (predicate, object) pairs sorted
+    /// by predicate and then object.
+    pub fn about(&self, subject: NamedNodeRef<'_>) -> Vec<(NamedNode, Term)> {
+        let mut pairs = self.keep(self.store.published_about(subject.into()));
+        pairs.sort_unstable_by(|a, b| {
+            (a.0.as_str(), a.1.to_string()).cmp(&(b.0.as_str(), b.1.to_string()))
+        });
+        pairs
+    }
+
+    /// At most `limit` resources that point at `object`, as (subject, predicate) pairs sorted by
+    /// predicate and then subject.
+    pub fn pointing_at(
+        &self,
+        object: NamedNodeRef<'_>,
+        limit: usize,
+    ) -> Vec<(NamedOrBlankNode, NamedNode)> {
+        let mut pairs = self.keep(self.store.published_pointing_at(object.into(), limit));
+        pairs.sort_unstable_by(|a, b| {
+            (a.1.as_str(), a.0.to_string()).cmp(&(b.1.as_str(), b.0.to_string()))
+        });
+        pairs
+    }
+
     /// Whether `node` is an instance of `class`.
     pub fn is_a(&self, node: NamedNodeRef<'_>, class: NamedNodeRef<'_>) -> bool {
         self.objects(node, RDF_TYPE)

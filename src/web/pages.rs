@@ -16,14 +16,13 @@ use crate::web::deadline::Deadline;
 use crate::web::error::ApiError;
 use crate::web::i18n::text;
 use crate::web::lang::{Lang, LanguageSwitch};
+use crate::web::page_data::{PageData, LABELS};
 use crate::web::{negotiate, record_pages, AppState};
 use oxigraph::sparql::CancellationToken;
 
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
 /// How many of the latest meetings the home page shows.
 const LATEST_MEETINGS: usize = 10;
-const RESOURCE_PROPERTIES: &str = include_str!("../../queries/resource-properties.rq");
-const RESOURCE_INCOMING: &str = include_str!("../../queries/resource-incoming.rq");
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
@@ -209,28 +208,24 @@ async fn resource(
         Some(_) => false,
         None => negotiate::prefers_html(accept),
     };
-    let this = || vec![("resource", Term::from(node.clone())), lang.parameter()];
-    let mut selects = run_page_queries(
-        &state,
-        vec![
-            PageQuery::new(RESOURCE_PROPERTIES, this()),
-            PageQuery::new(RESOURCE_INCOMING, this()),
-        ],
-    )
-    .await?
-    .into_iter();
-    let properties = selects.next().unwrap_or_default();
-    let incoming = selects.next().unwrap_or_default();
-    if properties.is_empty() && incoming.is_empty() {
+    let store = state.store.clone();
+    let base = state.config.base_iri.as_str().to_owned();
+    let looked_up = node.clone();
+    let about =
+        tokio::task::spawn_blocking(move || Described::look_up(&store, &looked_up, lang, &base))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?
+            .map_err(|e| ApiError::Internal(e.into()))?;
+    if about.properties.is_empty() && about.incoming.is_empty() {
         return Err(ApiError::NotFound(format!(
             "no published resource has the URI {iri}"
         )));
     }
     // A withdrawn record's root keeps only its tombstone: answered, but as 410 Gone.
-    let withdrawn = properties.iter().any(|row| {
-        row.str("property") == Some(vocab::RDF_TYPE.as_str())
-            && row.str("value") == Some(vocab::AS_TOMBSTONE.as_str())
-    });
+    let withdrawn = about
+        .types
+        .iter()
+        .any(|t| t == vocab::AS_TOMBSTONE.as_str());
     let status = if withdrawn {
         StatusCode::GONE
     } else {
@@ -242,42 +237,21 @@ async fn resource(
         return Ok(response);
     }
     let base = state.config.base_iri.as_str();
-    let label = properties
-        .iter()
-        .find(|row| {
-            matches!(
-                row.str("property"),
-                Some(
-                    "http://purl.org/dc/terms/title"
-                        | "http://www.w3.org/2004/02/skos/core#prefLabel"
-                        | "http://www.w3.org/2000/01/rdf-schema#label"
-                )
-            )
-        })
-        .and_then(|row| row.str("value"))
-        .unwrap_or(iri)
-        .to_owned();
-    let rows = property_rows(base, &properties, "value", "valueLabel");
-    let incoming_rows = property_rows(base, &incoming, "subject", "subjectLabel");
     let mut context = tera::Context::new();
     switch.insert_into(&mut context);
     context.insert("iri", iri);
-    context.insert("label", &label);
+    context.insert("label", about.label.as_deref().unwrap_or(iri));
     let self_href = href(base, iri);
     let separator = if self_href.contains('?') { '&' } else { '?' };
     context.insert("format_href", &format!("{self_href}{separator}format="));
     context.insert("all_href", &format!("{self_href}{separator}weergave=alles"));
     context.insert("self_href", &self_href);
-    context.insert("properties", &rows);
-    context.insert("incoming", &incoming_rows);
+    context.insert("properties", &about.properties);
+    context.insert("incoming", &about.incoming);
     context.insert("withdrawn", &withdrawn);
     context.insert("json_ld", &embedded_json_ld(&state, &node).await?);
-    context.insert("history", &history(&state, &node, lang).await?);
-    let types: Vec<&str> = properties
-        .iter()
-        .filter(|row| row.str("property") == Some(vocab::RDF_TYPE.as_str()))
-        .filter_map(|row| row.str("value"))
-        .collect();
+    context.insert("history", &about.history);
+    let types: Vec<&str> = about.types.iter().map(String::as_str).collect();
     let template = match withdrawn || generic {
         true => None,
         false => record_pages::render(&state, &node, &types, lang, &mut context).await?,
@@ -291,21 +265,87 @@ async fn resource(
     Ok(response)
 }
 
-/// Table rows for the page: each solution's `?property` with the term bound to `term`, shown by
-/// its label (`label`) when it has one.
-fn property_rows(base: &str, rows: &Rows, term: &str, label: &str) -> Vec<PropertyRow> {
-    rows.iter()
-        .map(|row| {
-            let property = row.str("property").unwrap_or_default();
-            let (display, href) = display_term(base, row.get(term), row.str(label));
-            PropertyRow {
-                property: property.to_owned(),
-                property_short: short_iri(property),
-                display,
-                href,
-            }
+/// How many incoming links the generic page lists.
+const INCOMING_SHOWN: usize = 200;
+
+/// What the page of a resource shows, found by index lookups in the published data.
+struct Described {
+    /// Its label in the reader's language (else a Dutch or untagged one, else any).
+    label: Option<String>,
+    /// Its `rdf:type`s.
+    types: Vec<String>,
+    /// What it says, sorted by property.
+    properties: Vec<PropertyRow>,
+    /// What points at it (at most [`INCOMING_SHOWN`]), sorted by property.
+    incoming: Vec<PropertyRow>,
+    /// Its public versions when it is a record's root, newest first.
+    history: Vec<HistoryEntry>,
+}
+
+impl Described {
+    fn look_up(
+        store: &Store,
+        node: &NamedNode,
+        lang: Lang,
+        base: &str,
+    ) -> Result<Self, crate::store::StoreError> {
+        let data = PageData::new(store, lang, base);
+        let row = |property: &NamedNode, (display, href): (String, Option<String>)| PropertyRow {
+            property: property.as_str().to_owned(),
+            property_short: short_iri(property.as_str()),
+            display,
+            href,
+        };
+        let label_of = |term: &Term| match term {
+            Term::NamedNode(value) => data.label(value.as_ref()),
+            _ => None,
+        };
+        let about = data.about(node.as_ref());
+        let properties = about
+            .iter()
+            .map(|(property, value)| {
+                let label = label_of(value);
+                row(property, display_term(base, Some(value), label.as_deref()))
+            })
+            .collect();
+        let incoming = data
+            .pointing_at(node.as_ref(), INCOMING_SHOWN)
+            .into_iter()
+            .map(|(subject, property)| {
+                let subject = Term::from(subject);
+                let label = label_of(&subject);
+                row(
+                    &property,
+                    display_term(base, Some(&subject), label.as_deref()),
+                )
+            })
+            .collect();
+        let types = about
+            .iter()
+            .filter(|(property, _)| property.as_ref() == vocab::RDF_TYPE)
+            .filter_map(|(_, value)| match value {
+                Term::NamedNode(class) => Some(class.as_str().to_owned()),
+                _ => None,
+            })
+            .collect();
+        let label = data.label(node.as_ref()).or_else(|| {
+            about.iter().find_map(|(property, value)| match value {
+                Term::Literal(text) if LABELS.contains(&property.as_ref()) => {
+                    Some(text.value().to_owned())
+                }
+                _ => None,
+            })
+        });
+        data.finish()?;
+        let history = history(store, node, lang)?;
+        Ok(Self {
+            label,
+            types,
+            properties,
+            incoming,
+            history,
         })
-        .collect()
+    }
 }
 
 async fn rdf_description(
@@ -350,27 +390,16 @@ struct HistoryEntry {
 
 /// The public versions of the record whose root is `node`, newest first; empty for a resource
 /// that is not a record's root.
-async fn history(
-    state: &AppState,
+fn history(
+    store: &Store,
     node: &NamedNode,
     lang: Lang,
-) -> Result<Vec<HistoryEntry>, ApiError> {
+) -> Result<Vec<HistoryEntry>, crate::store::StoreError> {
     let id = crate::model::GraphNames::record_id(node.as_ref());
-    let store = state.store.clone();
-    let root = node.clone();
-    let (record, versions) = tokio::task::spawn_blocking(move || {
-        let Some(record) = store.record_state(id)? else {
-            return Ok((None, Vec::new()));
-        };
-        let versions = store.versions(root.as_ref())?;
-        Ok::<_, crate::store::StoreError>((Some(record), versions))
-    })
-    .await
-    .map_err(|error| ApiError::Internal(error.into()))?
-    .map_err(|error| ApiError::Internal(error.into()))?;
-    let Some(record) = record else {
+    let Some(record) = store.record_state(id)? else {
         return Ok(Vec::new());
     };
+    let versions = store.versions(node.as_ref())?;
     let mut entries: Vec<HistoryEntry> = versions
         .iter()
         .filter(|version| version.released)
