@@ -34,6 +34,7 @@ import argparse
 import datetime
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -203,27 +204,102 @@ class Pusher(threading.Thread):
 
 
 class MemorySampler(threading.Thread):
-    def __init__(self, pid, stop):
+    """Samples the server's memory every second, split by kind, with the data it holds then.
+
+    From /proc/<pid>/status: VmRSS, RssAnon (heap, thread stacks, RocksDB's caches and
+    memtables, tantivy's writer) and RssFile (mapped files: the binary, and the search index,
+    which tantivy reads through mmap; page cache that the kernel can take back). Every tenth
+    sample also: the resident part of the search index's mappings (/proc/<pid>/smaps), the
+    bytes of the store and of the search index on disk, and how many writes were acknowledged
+    so far (`progress()`), so that growth that follows the data can be told from a leak.
+    """
+
+    def __init__(self, pid, stop, data=None, progress=None):
         super().__init__(daemon=True)
         self.pid, self.stop, self.samples = pid, stop, []
+        self.data, self.progress = data, progress or (lambda: 0)
+        self.detail = []  # (seconds, search index mapped KiB, store bytes, index bytes, writes)
 
-    def rss_kib(self):
+    def status(self):
+        """{field: KiB} for the Vm*/Rss* lines of /proc/<pid>/status."""
+        fields = {}
         try:
             with open(f"/proc/{self.pid}/status") as status:
                 for line in status:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
+                    name, _, value = line.partition(":")
+                    if name.startswith(("VmRSS", "RssAnon", "RssFile", "VmHWM")):
+                        fields[name] = int(value.split()[0])
         except OSError:
             return None
-        return None
+        return fields
+
+    def rss_kib(self):
+        return (self.status() or {}).get("VmRSS")
+
+    def search_mapped_kib(self):
+        search = str(self.data / "search") if self.data else None
+        total, current = 0, None
+        try:
+            with open(f"/proc/{self.pid}/smaps") as smaps:
+                for line in smaps:
+                    first = line.split(maxsplit=6)
+                    if len(first) >= 5 and "-" in first[0] and not first[0].endswith(":"):
+                        current = first[5] if len(first) > 5 else ""
+                    elif line.startswith("Rss:") and search and current and current.startswith(search):
+                        total += int(line.split()[1])
+        except OSError:
+            return None
+        return total
+
+    def folder_bytes(self):
+        store = index = 0
+        if not self.data:
+            return 0, 0
+        for root, _, files in os.walk(self.data):
+            in_index = Path(root).is_relative_to(self.data / "search")
+            for name in files:
+                try:
+                    size = os.path.getsize(os.path.join(root, name))
+                except OSError:
+                    continue
+                if in_index:
+                    index += size
+                else:
+                    store += size
+        return store, index
 
     def run(self):
         started = time.time()
         while not self.stop.is_set():
-            rss = self.rss_kib()
-            if rss is not None:
-                self.samples.append((time.time() - started, rss))
+            fields = self.status()
+            now = time.time() - started
+            if fields and "VmRSS" in fields:
+                self.samples.append((now, fields["VmRSS"], fields.get("RssAnon", 0), fields.get("RssFile", 0)))
+                if len(self.samples) % 10 == 1:
+                    self.detail.append((now, self.search_mapped_kib() or 0, *self.folder_bytes(),
+                                        self.progress()))
             self.stop.wait(1)
+
+
+def descendant(pid, executable):
+    """The process running `executable` among `pid` and its descendants (the server under a
+    wrapper such as heaptrack), waiting up to 60 s for it."""
+    target = os.path.realpath(executable)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        queue = [pid]
+        while queue:
+            current = queue.pop()
+            try:
+                if os.path.realpath(f"/proc/{current}/exe") == target:
+                    return current
+                for task in os.listdir(f"/proc/{current}/task"):
+                    with open(f"/proc/{current}/task/{task}/children") as children:
+                        queue += [int(child) for child in children.read().split()]
+            except OSError:
+                continue
+        time.sleep(0.2)
+    sys.exit(f"no process runs {executable} under {pid}")
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -272,6 +348,11 @@ def main():
     parser.add_argument("--agora", default=os.path.join(
         os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/agora/target")), "release", "agora"))
     parser.add_argument("--report", help="report file (default benches/soak/results-<date>.md)")
+    parser.add_argument("--wrap", default="",
+                        help="command the server runs under, e.g. 'heaptrack -o /tmp/agora' "
+                             "(memory is sampled from the agora process below it)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="environment of the server, e.g. MALLOC_ARENA_MAX=2 (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and the server log")
     args = parser.parse_args()
     for tool in (args.agora, "wrk"):
@@ -299,8 +380,10 @@ def soak(args, work):
                "--token", f"soak:{TOKEN}", "--max-queries-per-client", 4 * args.connections + 8]
     if args.max_concurrent_queries:
         command += ["--max-concurrent-queries", args.max_concurrent_queries]
-    server = mix.Server("agora", command, "/sparql", work / "agora.log", {"RUST_LOG": "warn"})
-    port, pid = server.port, server.process.pid
+    env = {"RUST_LOG": "warn", **dict(pair.split("=", 1) for pair in args.env)}
+    server = mix.Server("agora", shlex.split(args.wrap) + command, "/sparql", work / "agora.log", env)
+    port = server.port
+    pid = descendant(server.process.pid, args.agora) if args.wrap else server.process.pid
 
     requests = read_mix(port)
     bad = []
@@ -313,9 +396,9 @@ def soak(args, work):
     mix.log(f"{len(requests)} distinct read requests, {args.pushers} pushers, {args.seconds} s")
 
     stop = threading.Event()
-    memory = MemorySampler(pid, stop)
-    memory.start()
     pushers = [Pusher(index, port, stop) for index in range(args.pushers)]
+    memory = MemorySampler(pid, stop, data, lambda: sum(len(p.acknowledged) for p in pushers))
+    memory.start()
     for pusher in pushers:
         pusher.start()
     started = time.time()
@@ -338,6 +421,8 @@ def soak(args, work):
     wrong = sorted(root for root, label in acknowledged.items()
                    if root in found and found[root] != {label})
     unexpected = sorted(root for root in found if root not in acknowledged and root not in uncertain)
+    if pid != server.process.pid:
+        os.kill(pid, signal.SIGINT)  # a wrapper does not pass the signal on
     server.stop()
     check = subprocess.run([args.agora, "check", "--data", str(data)], capture_output=True, text=True)
     check_line = next((l for l in check.stdout.splitlines() if l.startswith(("clean:", "PROBLEMS:"))),
@@ -365,7 +450,7 @@ def soak(args, work):
         latencies += pusher.latencies
         for status, count in pusher.statuses.items():
             push_statuses[status] = push_statuses.get(status, 0) + count
-    report = render(args, requests, reads, push_statuses, latencies, memory.samples, elapsed,
+    report = render(args, requests, reads, push_statuses, latencies, memory, elapsed,
                     acknowledged, found, refused, uncertain, missing, wrong, unexpected, check_line, failures)
     print(report)
     out = Path(args.report) if args.report else HERE / f"results-{datetime.date.today().isoformat()}.md"
@@ -374,18 +459,22 @@ def soak(args, work):
     return 1 if failures else 0
 
 
-def render(args, requests, reads, push_statuses, latencies, samples, elapsed, acknowledged, found,
+def render(args, requests, reads, push_statuses, latencies, memory, elapsed, acknowledged, found,
            refused, uncertain, missing, wrong, unexpected, check_line, failures):
     def mib(kib):
         return f"{kib / 1024:.0f} MiB"
 
-    rss = [kib for _, kib in samples]
+    samples = memory.samples
+    rss = [sample[1] for sample in samples]
     quarter = max(1, -(-len(rss) // 4))
     lines = [
         f"# Soak under mixed load, {datetime.datetime.now().isoformat(timespec='minutes')}",
         "",
         f"`python3 benches/soak.py --seconds {args.seconds} --connections {args.connections} "
-        f"--pushers {args.pushers} --triples {args.triples}` on {os.cpu_count()} cores; "
+        f"--pushers {args.pushers} --triples {args.triples}"
+        + "".join(f" --env {pair}" for pair in args.env)
+        + (f" --wrap '{args.wrap}'" if args.wrap else "")
+        + f"` on {os.cpu_count()} cores; "
         f"binary `{args.agora}`, commit {mix.git_state()}.",
         "",
         f"Verdict: **{'FAILED' if failures else 'passed'}**"
@@ -431,7 +520,29 @@ def render(args, requests, reads, push_statuses, latencies, samples, elapsed, ac
             f"- mean by quarter of the run: " + ", ".join(
                 mib(sum(part) / len(part)) for part in
                 (rss[i:i + quarter] for i in range(0, len(rss), quarter)) if part),
+            "",
+            "By quarter: mean RSS and its anonymous part (heap, RocksDB's caches and memtables) and "
+            "file-backed part (the binary, the search index's mappings), then at the quarter's end "
+            "the search index's resident mappings, the records acknowledged so far and the store "
+            "and index on disk.",
+            "",
+            "| quarter | RSS | anonymous | file-backed | index mapped | records | store on disk | index on disk |",
+            "|---|---|---|---|---|---|---|---|",
         ]
+        rows = []
+        for number, start in enumerate(range(0, len(samples), quarter), 1):
+            part = samples[start:start + quarter]
+            detail = [d for d in memory.detail if d[0] <= part[-1][0]] or memory.detail[:1]
+            mapped, store, index, records = detail[-1][1:] if detail else (0, 0, 0, 0)
+            mean = [sum(sample[k] for sample in part) / len(part) for k in (1, 2, 3)]
+            rows.append((mean, records))
+            lines.append(f"| {number} | {mib(mean[0])} | {mib(mean[1])} | {mib(mean[2])} | {mib(mapped)} | "
+                         f"{records:,} | {store / 2**20:.0f} MiB | {index / 2**20:.1f} MiB |")
+        (first, first_records), (last, last_records) = rows[0], rows[-1]
+        if len(rows) > 1 and last_records > first_records:
+            lines += ["", f"- anonymous memory, first to last quarter: {mib(first[1])} to {mib(last[1])}, "
+                          f"{(last[1] - first[1]) / 1024 / ((last_records - first_records) / 1000):.1f} MiB "
+                          "per 1,000 records acknowledged in between"]
     else:
         lines.append("- no samples (/proc not readable)")
     lines += ["", "## Failures", ""] + ([f"- {f}" for f in failures[:50]] or ["none"]) + [""]

@@ -19,13 +19,25 @@ pub(crate) fn start_server(data: &std::path::Path) -> Server {
 
 /// A server on `data` with extra command-line arguments.
 pub(crate) fn start_server_with(data: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agora"))
+    start(server_command(data, extra))
+}
+
+/// The command [`start_server_with`] runs, to be changed before [`start`].
+pub(crate) fn server_command(data: &std::path::Path, extra: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
+    command
         .args(["serve", "--bind", "127.0.0.1:0", "--no-demo", "--data"])
         .arg(data)
         .args(["--token", &format!("kaleidos:{KALEIDOS_TOKEN}")])
         .args(extra)
         .env("RUST_LOG", "info")
-        .env("AGORA_LOG_FORMAT", "human")
+        .env("AGORA_LOG_FORMAT", "human");
+    command
+}
+
+/// Starts `command` (an `agora serve`) and waits for the address it logs.
+pub(crate) fn start(mut command: Command) -> Server {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -150,6 +162,36 @@ fn a_server_killed_mid_stream_keeps_every_acknowledged_write_and_no_partial_reco
     assert_eq!(partial, 0, "a partial record survived the kill");
     let _ = server.child.kill();
     let _ = server.child.wait();
+}
+
+/// `agora serve` starts again with `MALLOC_ARENA_MAX=2` (glibc's malloc arenas held most of a
+/// soak's memory growth: README, "Soak"), in the same process, and keeps an operator's setting.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn serve_bounds_the_malloc_arenas_unless_the_environment_does() {
+    for (given, expected) in [
+        (None, "MALLOC_ARENA_MAX=2"),
+        (Some("4"), "MALLOC_ARENA_MAX=4"),
+    ] {
+        let (_dir, data) = temp_data_dir();
+        let mut command = server_command(&data, &[]);
+        command.env_remove("GLIBC_TUNABLES");
+        match given {
+            Some(value) => command.env("MALLOC_ARENA_MAX", value),
+            None => command.env_remove("MALLOC_ARENA_MAX"),
+        };
+        let mut server = start(command);
+        let environment = std::fs::read(format!("/proc/{}/environ", server.child.id()))
+            .expect("the server's environment is readable");
+        let arenas: Vec<_> = environment
+            .split(|byte| *byte == 0)
+            .filter(|variable| variable.starts_with(b"MALLOC_ARENA_MAX="))
+            .map(|variable| String::from_utf8_lossy(variable).into_owned())
+            .collect();
+        let _ = server.child.kill();
+        let _ = server.child.wait();
+        assert_eq!(arenas, [expected], "given {given:?}");
+    }
 }
 
 /// SIGTERM while a large batch is being validated and written: the server finishes the request

@@ -8,7 +8,7 @@ mod generate;
 mod harvest;
 mod load;
 mod push;
-mod serve;
+pub mod serve;
 mod validate;
 
 use std::process::ExitCode;
