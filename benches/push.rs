@@ -33,6 +33,9 @@
 //!    (`AGORA_BENCH_PYTHON`, default `python3`); without either, the comparison is skipped.
 //!
 //! The figures end in three tables; README "Benchmarks" reports them.
+//!
+//! With `AGORA_BENCH_JSON=file` the figures are also written to that file as JSON (for
+//! `benches/suite.py`).
 
 // Printing the figures is what this program is for.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -46,6 +49,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "support/suite_json.rs"]
+mod suite_json;
 
 use agora::app::Application;
 use agora::config::{ServeConfig, Storage};
@@ -96,6 +102,47 @@ fn main() -> BenchResult {
     print_push_table(&phases);
     print_breakdown_table(&steps);
     print_load_table(&loads);
+    write_json(&phases, &loads)?;
+    Ok(())
+}
+
+/// The push phases and the loads, for `AGORA_BENCH_JSON` (the suite).
+fn write_json(phases: &[PhaseFigures], loads: &[LoadFigures]) -> BenchResult {
+    let mut json = suite_json::SuiteJson::new("push");
+    let phases: Vec<serde_json::Value> = phases
+        .iter()
+        .map(|phase| {
+            let mut sorted = phase.latencies.clone();
+            sorted.sort();
+            let seconds = phase.elapsed.as_secs_f64();
+            serde_json::json!({
+                "phase": phase.name,
+                "stored_before": phase.stored_before,
+                "pushes": phase.pushes,
+                "records": phase.records,
+                "pushes_per_s": phase.pushes as f64 / seconds,
+                "records_per_s": phase.records as f64 / seconds,
+                "triples_per_s": phase.triples as f64 / seconds,
+                "median_ms": milliseconds(percentile(&sorted, 0.5)),
+                "p99_ms": milliseconds(percentile(&sorted, 0.99)),
+                "refused": phase.failures.len(),
+            })
+        })
+        .collect();
+    json.set("phases", phases)?;
+    let loads: Vec<serde_json::Value> = loads
+        .iter()
+        .map(|load| {
+            serde_json::json!({
+                "tool": load.tool,
+                "triples": load.triples,
+                "rounds": load.times.len(),
+                "median_s": load.median().as_secs_f64(),
+                "store_bytes": load.store_bytes,
+            })
+        })
+        .collect();
+    json.set("loads", loads)?;
     Ok(())
 }
 

@@ -325,37 +325,35 @@ class Bsbm:
         return process.returncode, time.perf_counter() - started, " ".join(str(c) for c in command)
 
     def measure(self, which, td_data, runs, warmup):
+        """One server start (Agora writes its dumps at start: a minute at this size): the timed
+        runs, then qualification mode once."""
         out = self.cache / "run" / f"{which}-{self.products}.xml"
+        qual = self.cache / "run" / f"{which}-{self.products}.qual"
+        out.unlink(missing_ok=True)
+        qual.unlink(missing_ok=True)
         server = self.start(which)
         try:
             code, seconds, command = self.driver(
                 server, td_data, ["-runs", runs, "-w", warmup, "-mt", 2, "-o", out], out)
+            qual_code, _, _ = self.driver(server, td_data, ["-q", "-qf", qual], qual)
         finally:
             server.stop()
         result = {"command": command.replace(str(td_data), td_data.name), "exit": code,
-                  "s": seconds, "server_peak_rss_kib": server.peak_rss}
+                  "s": seconds, "server_peak_rss_kib": server.peak_rss,
+                  "qualification_exit": qual_code, "qualification_file": str(qual)}
         if out.exists():
             result.update(parse_bsbm_xml(out))
         return result
 
     def qualify(self):
-        """Qualification mode once per server; oxigraph's answers are the reference."""
-        td_data = self.cache / f"td_data-{self.products}"
-        files = {}
-        for which in ("oxigraph", "agora"):
-            qual = self.cache / "run" / f"{which}-{self.products}.qual"
-            server = self.start(which)
-            try:
-                code, _, _ = self.driver(server, td_data, ["-q", "-qf", qual], qual)
-            finally:
-                server.stop()
-            files[which] = (qual, code)
-        result = {which: {"exit": code, "written": qual.exists()} for which, (qual, code) in files.items()}
-        if all(qual.exists() for qual, _ in files.values()):
+        """Compares Agora's qualification answers with oxigraph's (the reference)."""
+        files = {which: self.cache / "run" / f"{which}-{self.products}.qual" for which in ("oxigraph", "agora")}
+        result = {which: {"written": qual.exists()} for which, qual in files.items()}
+        if all(qual.exists() for qual in files.values()):
             log_file = self.cache / "run" / "qualification.log"
             check = subprocess.run(
                 ["java", "-cp", "lib/*", "benchmark.qualification.Qualification", "-ql", log_file,
-                 files["oxigraph"][0], files["agora"][0]],
+                 files["oxigraph"], files["agora"]],
                 cwd=self.tools, capture_output=True, text=True)
             text = (log_file.read_text(errors="replace") if log_file.exists() else "") + check.stdout
             result["exit"] = check.returncode
@@ -441,10 +439,12 @@ class Report:
     def add(self, *lines):
         self.lines.extend(lines)
 
-    def peer(self, what, ours, theirs, higher_is_better=True, why=""):
+    def peer(self, area, what, ours, theirs, higher_is_better=True, why=""):
+        """Notes an Agora/peer figure for the closing note, as a speed ratio (above 1: Agora is
+        faster); `area` groups figures that share a cause (one per area in the closing note)."""
         if ours and theirs:
             value = ours / theirs if higher_is_better else theirs / ours
-            self.far.append((value, what, why))
+            self.far.append((value, area, what, why))
 
     def render(self, sizes):
         meta = read(self.results, "suite.json") or {}
@@ -514,7 +514,7 @@ class Report:
             "| query | aqet Agora (ms) | aqet oxigraph (ms) | oxigraph time / Agora time | avg results Agora | avg results oxigraph | timeouts Agora |",
             "|---|---:|---:|---:|---:|---:|---:|",
         )
-        self.peer("BSBM QMpH (10k products, 2 clients)", a.get("qmph"), o.get("qmph"))
+        self.peer("bsbm", "BSBM QMpH (10k products, 2 clients)", a.get("qmph"), o.get("qmph"))
         queries = sorted(set(a.get("queries", {})) | set(o.get("queries", {})), key=lambda n: int(n))
         for number in queries:
             qa, qo = a.get("queries", {}).get(number, {}), o.get("queries", {}).get(number, {})
@@ -523,7 +523,7 @@ class Report:
             self.add(f"| Q{number} | {fmt(ms_a, 2)} | {fmt(ms_o, 2)} | {ratio(ms_o, ms_a)} | "
                      f"{fmt(qa.get('avgresults'))} | {fmt(qo.get('avgresults'))} | {fmt(qa.get('timeouts'), 0)} |")
             if ms_a and ms_o:
-                self.peer(f"BSBM Q{number} average time", ms_a, ms_o, higher_is_better=False)
+                self.peer("bsbm", f"BSBM Q{number} average time", ms_a, ms_o, higher_is_better=False)
         qual = record.get("qualification", {})
         self.add("", "Qualification (`-q`, once per server; the Qualification tool compares Agora's "
                  "answers with oxigraph's):", "")
@@ -670,7 +670,7 @@ class Report:
                  f"{fmt(facts.get('oxigraph_load_s'))} s (peak RSS {mib(facts.get('oxigraph_load_rss_kib'))}); "
                  f"on disk Agora {mib(facts['agora_store_bytes'], 'bytes')}, oxigraph {mib(facts['oxigraph_store_bytes'], 'bytes')}.",
                  "")
-        self.peer(f"bulk load time at {size:,} triples (`agora load` vs `oxigraph load` of the same quads)",
+        self.peer("load", f"bulk load time at {size:,} triples (`agora load` vs `oxigraph load` of the same quads)",
                   facts.get("agora_load_s"), facts.get("oxigraph_load_s"), higher_is_better=False,
                   why="`agora load` writes every triple twice (record graph and default graph), the version-1 bookkeeping and an RDFC-1.0 hash per record, then compacts")
         variants = fig["agora_variants"]
@@ -689,7 +689,7 @@ class Report:
                      f"{mix.ms(a['p99_us'])} / {mix.ms(o['p99_us'])} | {a['errors']} / {o['errors']} |")
             why = {"ASK {}": "per-request overhead of Agora's HTTP stack (middleware, tokio scheduling, state) where `oxigraph serve` answers from a bare synchronous server; no evaluation is involved",
                    "point lookups": "the same per-request overhead on requests that cost Oxigraph a fraction of a millisecond"}.get(row["configuration"], "")
-            self.peer(f"{row['configuration']} at {row['clients']} clients, {size:,} triples (req/s)",
+            self.peer("sparql", f"{row['configuration']} at {row['clients']} clients, {size:,} triples (req/s)",
                       a["ok_per_s"], o["ok_per_s"], why=why)
         rss = fig.get("server_peak_rss_kib", {})
         self.add("", "Server peak RSS during the step: " + ", ".join(f"{k} {mib(v)}" for k, v in rss.items()) + ".")
@@ -736,7 +736,7 @@ class Report:
             self.add(f"ldes-client 0.3 (reads, does not store): {client['members']:,} members in {fmt(client['s'])} s, "
                      f"{fmt(client['members_per_s'])} members/s.")
             if harvest:
-                self.peer(f"full feed harvest at {size:,} triples (records/s, `agora harvest` vs ldes-client)",
+                self.peer("feeds", f"full feed harvest at {size:,} triples (records/s, `agora harvest` vs ldes-client)",
                           harvest["records_per_s"], client["members_per_s"],
                           why="the harvester writes each member in its own transaction through `Store::write` (validation-free but versioned, two copies per triple); ldes-client only reads")
         else:
@@ -764,7 +764,7 @@ class Report:
                 a, p = value["agora"], value["pyshacl"]
                 self.add(f"| {key} | {value['records']} | {fmt(a['records_per_s'])} | {fmt(p['records_per_s'])} | "
                          f"**{value['ratio']:.0f}** | {a['results']} / {p['results']} |")
-                self.peer(f"validation, {key}", a["records_per_s"], p["records_per_s"])
+                self.peer("validate", f"validation, {key}", a["records_per_s"], p["records_per_s"])
         self.add("")
 
     def push(self):
@@ -789,7 +789,7 @@ class Report:
             self.add(f"| {load['tool']} | {load['triples']:,} | {fmt(load['median_s'])} | {fmt(load['triples'] / load['median_s'])} | "
                      f"{mib(load['store_bytes'], 'bytes')} | {ratio(agora['median_s'], load['median_s'])} |")
         if len(loads) > 1:
-            self.peer(f"bulk load of {loads[1]['triples']:,} triples (push bench; `agora load` vs `oxigraph load`)",
+            self.peer("load", f"bulk load of {loads[1]['triples']:,} triples (push bench; `agora load` vs `oxigraph load`)",
                       agora["median_s"], loads[1]["median_s"], higher_is_better=False,
                       why="`agora load` writes every triple twice (record graph and published default graph), the version-1 bookkeeping and an RDFC-1.0 hash per record, and compacts at the end")
         self.add("")
@@ -811,9 +811,18 @@ class Report:
             self.add("No peer figures in this run.", "")
             return
         ranked = sorted(self.far, key=lambda item: item[0])
-        self.add("Every Agora/peer ratio of this report, as a speed ratio (above 1: Agora is faster), the three lowest:", "")
-        for value, what, why in ranked[:3]:
+        worst, seen = [], set()
+        for item in ranked:
+            if item[1] not in seen:
+                seen.add(item[1])
+                worst.append(item)
+        self.add("Every Agora/peer figure of this report as a speed ratio (above 1: Agora is faster); "
+                 "the three lowest, one per kind of work:", "")
+        for value, _, what, why in worst[:3]:
             self.add(f"1. {what}: **{value:.2f}**." + (f" Why: {why}." if why else ""))
+        self.add("", "All of them, lowest first:", "", "| figure | Agora / peer (speed) |", "|---|---:|")
+        for value, _, what, _ in ranked:
+            self.add(f"| {what} | {value:.2f} |")
         self.add("")
 
 
