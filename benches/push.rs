@@ -25,7 +25,8 @@
 //! 2. **Bulk loading.** `agora generate --triples N` (`AGORA_BENCH_LOAD_TRIPLES`, default
 //!    [`DEFAULT_LOAD_TRIPLES`]) writes a file; the release binary's `agora load FILE --data DIR`
 //!    and `oxigraph load --location DIR --file FILE` (pip package `oxigraph`; the command is
-//!    `AGORA_BENCH_OXIGRAPH`, default `oxigraph`) each load it into a fresh folder, timed as whole
+//!    `AGORA_BENCH_OXIGRAPH`, default `oxigraph`; the agora binary is `AGORA_BENCH_AGORA`, default
+//!    the release build's) each load it into a fresh folder, timed as whole
 //!    processes, in turn, `AGORA_BENCH_LOAD_ROUNDS` times (default [`DEFAULT_LOAD_ROUNDS`]); the
 //!    table gives the median. `agora load` ends with a compaction (`Store::optimize`) and `oxigraph load` does
 //!    not, so `oxigraph optimize` is timed too. Without the `oxigraph` command,
@@ -559,7 +560,9 @@ enum Oxigraph {
 }
 
 fn load_bench(temp: &Path, triples: u64, rounds: usize) -> BenchResult<Vec<LoadFigures>> {
-    let agora = env!("CARGO_BIN_EXE_agora");
+    // The suite passes its own copy of the release binary: the shared target folder's
+    // `release/agora` is whichever worktree built last.
+    let agora = std::env::var("AGORA_BENCH_AGORA").unwrap_or_else(|_| env!("CARGO_BIN_EXE_agora").to_owned());
     let file = temp.join("load.nq");
     let file_arg = file.to_string_lossy().into_owned();
     let count = triples.to_string();

@@ -145,8 +145,8 @@ class Suite:
         self.results = Path(args.results).expanduser()
         self.results.mkdir(parents=True, exist_ok=True)
         self.target = Path(args.target_dir).expanduser()
-        self.agora = args.agora or str(self.target / "release" / "agora")
-        self.env = {**os.environ, "CARGO_TARGET_DIR": str(self.target)}
+        self.agora = args.agora or str(self.results / "bin" / "agora")
+        self.env = {**os.environ, "CARGO_TARGET_DIR": str(self.target), "AGORA_BENCH_AGORA": self.agora}
 
     def path(self, step, size=None):
         return self.results / (f"{step}-{size}.json" if size else f"{step}.json")
@@ -829,11 +829,23 @@ class Report:
 # --- main --------------------------------------------------------------------------------------
 
 
-def build(args):
+def build(args, suite):
     env = {**os.environ, "CARGO_TARGET_DIR": str(Path(args.target_dir).expanduser())}
     log("building: cargo build --release --locked; cargo bench --locked --no-run")
     subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO, env=env, check=True)
+    keep_binary(suite)
     subprocess.run(["cargo", "bench", "--locked", "--no-run"], cwd=REPO, env=env, check=True)
+
+
+def keep_binary(suite):
+    """Copies the release binary into the results folder: the shared target folder's
+    `release/agora` belongs to whichever worktree built last."""
+    built = Path(suite.args.target_dir).expanduser() / "release" / "agora"
+    if suite.args.agora or not built.exists():
+        return
+    bin_dir = suite.results / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    shutil.copy2(built, suite.agora)
 
 
 def main():
@@ -850,7 +862,7 @@ def main():
     parser.add_argument("--report-only", action="store_true", help="write BENCHMARKS.md from the kept figures")
     parser.add_argument("--no-build", action="store_true", help="do not run cargo build/bench --no-run first")
     parser.add_argument("--target-dir", default=os.environ.get("AGORA_BENCH_TARGET_DIR", "~/.cache/agora/target-dev"))
-    parser.add_argument("--agora", help="the agora binary (default: the release build in --target-dir)")
+    parser.add_argument("--agora", help="the agora binary (default: a copy of the release build made by the suite, in --results/bin)")
     parser.add_argument("--bsbm-tools", help="an unpacked Tpt/bsbm-tools (or AGORA_BSBM_TOOLS)")
     parser.add_argument("--bsbm-mirror", help="a git copy of Tpt/bsbm-tools to unpack (or AGORA_BSBM_MIRROR)")
     parser.add_argument("--bsbm-products", type=int, default=10_000)
@@ -875,7 +887,9 @@ def main():
         meta["commit"] = mix.git_state()
         meta_file.write_text(json.dumps(meta, indent=1) + "\n")
         if not args.no_build:
-            build(args)
+            build(args, suite)
+        if not Path(suite.agora).exists():
+            sys.exit(f"{suite.agora} not found: build first (without --no-build)")
         try:
             for size in sizes:
                 for step in SIZE_STEPS:
