@@ -189,10 +189,7 @@ async fn run(count: usize) -> BenchResult {
     let mut json = suite_json::SuiteJson::new("kaleidos");
     json.set("publications", count)?;
     json.set("until_visible_s", elapsed.as_secs_f64())?;
-    json.set(
-        "publications_per_s",
-        count as f64 / elapsed.as_secs_f64(),
-    )?;
+    json.set("publications_per_s", count as f64 / elapsed.as_secs_f64())?;
     json.set("datasets_listed", listed["meta"]["count"].clone())?;
     println!();
     println!(

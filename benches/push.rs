@@ -562,7 +562,9 @@ enum Oxigraph {
 fn load_bench(temp: &Path, triples: u64, rounds: usize) -> BenchResult<Vec<LoadFigures>> {
     // The suite passes its own copy of the release binary: the shared target folder's
     // `release/agora` is whichever worktree built last.
-    let agora = std::env::var("AGORA_BENCH_AGORA").unwrap_or_else(|_| env!("CARGO_BIN_EXE_agora").to_owned());
+    let agora = std::env::var("AGORA_BENCH_AGORA")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_agora").to_owned());
+    let agora = agora.as_str();
     let file = temp.join("load.nq");
     let file_arg = file.to_string_lossy().into_owned();
     let count = triples.to_string();
