@@ -6,15 +6,22 @@
 //!    times serving feed pages: a full (immutable) page and the newest page of each stream, as
 //!    TriG, `AGORA_BENCH_FEED_ROUNDS` times each (default 20); prints median and p90.
 //! 3. Times a full harvest of every stream with `agora::harvest::Harvester` into a fresh on-disk
-//!    store, and checks that the mirror holds as many records.
+//!    store, and checks that the mirror holds as many records (`AGORA_BENCH_FEED_HARVEST=0` skips
+//!    the harvests).
 //! 4. Times a full harvest of every stream with ldes-client 0.3 (`tests/clients/ldes_client.mjs`,
 //!    installed by `tests/clients/install.sh`; `AGORA_LDES_CLIENT`, `AGORA_NODE`), when present.
+//!
+//! With `AGORA_BENCH_JSON=file` the figures are also written to that file as JSON (for
+//! `benches/suite.py`).
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "support/suite_json.rs"]
+mod suite_json;
 
 use agora::app::Application;
 use agora::config::{ServeConfig, Storage};
@@ -44,6 +51,7 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
 fn main() -> BenchResult {
     let triples = env_number("AGORA_BENCH_FEED_TRIPLES", 1_000_000);
     let rounds = env_number("AGORA_BENCH_FEED_ROUNDS", 20).max(1);
+    let harvest = env_number("AGORA_BENCH_FEED_HARVEST", 1) != 0;
     let temp = tempfile::tempdir()?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
@@ -63,6 +71,9 @@ fn main() -> BenchResult {
     )?;
     out.flush()?;
     drop(out);
+    let mut json = suite_json::SuiteJson::new("feeds");
+    json.set("triples", stats.triples)?;
+    json.set("records", stats.records)?;
     let source_dir = temp.path().join("source");
     let started = Instant::now();
     let records = {
@@ -81,6 +92,7 @@ fn main() -> BenchResult {
         "generated {stats:?}; bulk loaded {records} records in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    json.set("bulk_load_s", started.elapsed().as_secs_f64())?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -125,6 +137,15 @@ fn main() -> BenchResult {
                     bytes = body.len();
                 }
                 times.sort();
+                json.set(
+                    &format!("page {} {kind}", collection.slug()),
+                    serde_json::json!({
+                        "page": page,
+                        "median_ms": percentile(&times, 0.5).as_secs_f64() * 1000.0,
+                        "p90_ms": percentile(&times, 0.9).as_secs_f64() * 1000.0,
+                        "bytes": bytes,
+                    }),
+                )?;
                 println!(
                     "  {:<22} {kind:<6} page {page:>4}: median {:>7.1} ms, p90 {:>7.1} ms, {:>9} bytes",
                     collection.slug(),
@@ -135,6 +156,12 @@ fn main() -> BenchResult {
             }
         }
 
+        if !harvest {
+            println!("harvests skipped (AGORA_BENCH_FEED_HARVEST=0)");
+            let _ = shutdown.send(());
+            server.await??;
+            return BenchResult::Ok(());
+        }
         let mirror_dir = temp.path().join("mirror");
         let mirror = Store::open(&mirror_dir, &BaseIri::parse("https://mirror.example")?)?;
         agora::demo::load(&mirror, false)?;
@@ -151,6 +178,15 @@ fn main() -> BenchResult {
             source.published_triple_count()? as f64 / elapsed.as_secs_f64(),
             mirror.record_count()?
         );
+        json.set(
+            "agora harvest",
+            serde_json::json!({
+                "records": summary.written,
+                "pages": summary.pages,
+                "s": elapsed.as_secs_f64(),
+                "records_per_s": summary.written as f64 / elapsed.as_secs_f64(),
+            }),
+        )?;
 
         match ldes_client() {
             Some((node, modules)) => {
@@ -176,6 +212,14 @@ fn main() -> BenchResult {
                         .count();
                 }
                 let elapsed = started.elapsed();
+                json.set(
+                    "ldes-client harvest",
+                    serde_json::json!({
+                        "members": members,
+                        "s": elapsed.as_secs_f64(),
+                        "members_per_s": members as f64 / elapsed.as_secs_f64(),
+                    }),
+                )?;
                 println!(
                     "ldes-client 0.3: {members} members in {:.1} s: {:.0} members/s",
                     elapsed.as_secs_f64(),

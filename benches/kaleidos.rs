@@ -16,12 +16,18 @@
 //! following (`--kaleidos`, polling every 100 ms) and stops when a SPARQL ASK over HTTP sees
 //! the last meeting; every publication is parsed, mapped, validated in context, written as a
 //! version with its event and indexed for search, one at a time, as the consumer does.
+//!
+//! With `AGORA_BENCH_JSON=file` the figures are also written to that file as JSON (for
+//! `benches/suite.py`).
 
 // Printing the figures is what this program is for.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 #[path = "../tests/kaleidos_producer.rs"]
 mod kaleidos_producer;
+
+#[path = "support/suite_json.rs"]
+mod suite_json;
 
 use std::error::Error;
 use std::path::Path;
@@ -180,6 +186,11 @@ async fn run(count: usize) -> BenchResult {
         .await?;
     let _ = stop.send(());
     server.await??;
+    let mut json = suite_json::SuiteJson::new("kaleidos");
+    json.set("publications", count)?;
+    json.set("until_visible_s", elapsed.as_secs_f64())?;
+    json.set("publications_per_s", count as f64 / elapsed.as_secs_f64())?;
+    json.set("datasets_listed", listed["meta"]["count"].clone())?;
     println!();
     println!(
         "| publications | until the last is visible | publications per second | datasets listed |"

@@ -121,6 +121,7 @@ def main():
         "release", "agora"))
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/agora/sparql_mix"))
     parser.add_argument("--out", help="results file (default benches/pages/results-<date>.md)")
+    parser.add_argument("--json", help="also write the figures to this file as JSON (for benches/suite.py)")
     args = parser.parse_args()
     clients_list = [int(c) for c in args.clients.split(",")]
     for tool in (args.agora, "wrk"):
@@ -171,6 +172,19 @@ def bench(args, clients_list):
     out = Path(args.out) if args.out else HERE / f"results-{datetime.date.today().isoformat()}.md"
     out.write_text(report + "\n")
     mix.log(f"written to {out}")
+    if args.json:
+        keys = ("ok_per_s", "p50_us", "p90_us", "p99_us", "max_us", "errors", "requests")
+        rows = [{"page": name, "clients": clients, "requests_rotated": len(paths),
+                 **{key: results[(name, clients)][key] for key in keys if key in results[(name, clients)]}}
+                for name, paths in configurations.items() for clients in clients_list]
+        Path(args.json).write_text(json.dumps({
+            "triples": args.triples, "records": records, "quads": quads, "seconds": args.seconds,
+            "clients": clients_list, "rows": rows,
+            "first": {name: {"pages": n, "mean_ms": mean * 1000, "max_ms": worst * 1000}
+                      for name, (n, mean, worst) in first.items()},
+            "server_peak_rss_kib": server.peak_rss, "commit": mix.git_state(),
+        }, indent=1) + "\n")
+        mix.log(f"figures written to {args.json}")
 
 
 def render(args, records, quads, configurations, clients_list, results, first):

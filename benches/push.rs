@@ -25,7 +25,8 @@
 //! 2. **Bulk loading.** `agora generate --triples N` (`AGORA_BENCH_LOAD_TRIPLES`, default
 //!    [`DEFAULT_LOAD_TRIPLES`]) writes a file; the release binary's `agora load FILE --data DIR`
 //!    and `oxigraph load --location DIR --file FILE` (pip package `oxigraph`; the command is
-//!    `AGORA_BENCH_OXIGRAPH`, default `oxigraph`) each load it into a fresh folder, timed as whole
+//!    `AGORA_BENCH_OXIGRAPH`, default `oxigraph`; the agora binary is `AGORA_BENCH_AGORA`, default
+//!    the release build's) each load it into a fresh folder, timed as whole
 //!    processes, in turn, `AGORA_BENCH_LOAD_ROUNDS` times (default [`DEFAULT_LOAD_ROUNDS`]); the
 //!    table gives the median. `agora load` ends with a compaction (`Store::optimize`) and `oxigraph load` does
 //!    not, so `oxigraph optimize` is timed too. Without the `oxigraph` command,
@@ -33,6 +34,9 @@
 //!    (`AGORA_BENCH_PYTHON`, default `python3`); without either, the comparison is skipped.
 //!
 //! The figures end in three tables; README "Benchmarks" reports them.
+//!
+//! With `AGORA_BENCH_JSON=file` the figures are also written to that file as JSON (for
+//! `benches/suite.py`).
 
 // Printing the figures is what this program is for.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -46,6 +50,9 @@ use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+#[path = "support/suite_json.rs"]
+mod suite_json;
 
 use agora::app::Application;
 use agora::config::{ServeConfig, Storage};
@@ -96,6 +103,47 @@ fn main() -> BenchResult {
     print_push_table(&phases);
     print_breakdown_table(&steps);
     print_load_table(&loads);
+    write_json(&phases, &loads)?;
+    Ok(())
+}
+
+/// The push phases and the loads, for `AGORA_BENCH_JSON` (the suite).
+fn write_json(phases: &[PhaseFigures], loads: &[LoadFigures]) -> BenchResult {
+    let mut json = suite_json::SuiteJson::new("push");
+    let phases: Vec<serde_json::Value> = phases
+        .iter()
+        .map(|phase| {
+            let mut sorted = phase.latencies.clone();
+            sorted.sort();
+            let seconds = phase.elapsed.as_secs_f64();
+            serde_json::json!({
+                "phase": phase.name,
+                "stored_before": phase.stored_before,
+                "pushes": phase.pushes,
+                "records": phase.records,
+                "pushes_per_s": phase.pushes as f64 / seconds,
+                "records_per_s": phase.records as f64 / seconds,
+                "triples_per_s": phase.triples as f64 / seconds,
+                "median_ms": milliseconds(percentile(&sorted, 0.5)),
+                "p99_ms": milliseconds(percentile(&sorted, 0.99)),
+                "refused": phase.failures.len(),
+            })
+        })
+        .collect();
+    json.set("phases", phases)?;
+    let loads: Vec<serde_json::Value> = loads
+        .iter()
+        .map(|load| {
+            serde_json::json!({
+                "tool": load.tool,
+                "triples": load.triples,
+                "rounds": load.times.len(),
+                "median_s": load.median().as_secs_f64(),
+                "store_bytes": load.store_bytes,
+            })
+        })
+        .collect();
+    json.set("loads", loads)?;
     Ok(())
 }
 
@@ -512,7 +560,11 @@ enum Oxigraph {
 }
 
 fn load_bench(temp: &Path, triples: u64, rounds: usize) -> BenchResult<Vec<LoadFigures>> {
-    let agora = env!("CARGO_BIN_EXE_agora");
+    // The suite passes its own copy of the release binary: the shared target folder's
+    // `release/agora` is whichever worktree built last.
+    let agora = std::env::var("AGORA_BENCH_AGORA")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_agora").to_owned());
+    let agora = agora.as_str();
     let file = temp.join("load.nq");
     let file_arg = file.to_string_lossy().into_owned();
     let count = triples.to_string();

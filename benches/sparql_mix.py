@@ -39,6 +39,7 @@ The table is printed and written to benches/sparql_mix/results-<date>.md.
 import argparse
 import datetime
 import hashlib
+import http.client
 import json
 import os
 import random
@@ -70,10 +71,19 @@ def log(message):
 
 
 def run(command, **kwargs):
+    return run_measured(command, **kwargs)[0]
+
+
+def run_measured(command, **kwargs):
+    """Runs a command to its end: (wall-clock seconds, peak resident set size in KiB)."""
     log("$ " + " ".join(str(part) for part in command))
     started = time.perf_counter()
-    subprocess.run([str(part) for part in command], check=True, **kwargs)
-    return time.perf_counter() - started
+    process = subprocess.Popen([str(part) for part in command], **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return time.perf_counter() - started, usage.ru_maxrss
 
 
 def free_port():
@@ -139,7 +149,13 @@ class Server:
         )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, response.headers.get("Content-Type", ""), response.read()
+                try:
+                    body = response.read()
+                except http.client.IncompleteRead as cut:
+                    # The server stopped a streamed answer (Agora does at its time limit, after
+                    # the head is sent): an unfinished body, reported as such by result_summary.
+                    body = cut.partial
+                return response.status, response.headers.get("Content-Type", ""), body
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("Content-Type", ""), error.read()
 
@@ -150,7 +166,19 @@ class Server:
         with urllib.request.urlopen(request, timeout=timeout) as response, open(out, "wb") as f:
             shutil.copyfileobj(response, f, 1 << 20)
 
+    def peak_rss_kib(self):
+        """The process's peak resident set size so far (VmHWM), or None once it has ended."""
+        try:
+            with open(f"/proc/{self.process.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1])
+        except OSError:
+            return None
+        return None
+
     def stop(self):
+        self.peak_rss = self.peak_rss_kib()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -208,7 +236,8 @@ def prepare_data(args, agora, oxigraph):
     agora_dir = cache / "agora"
     if not (cache / "agora.done").exists():
         shutil.rmtree(agora_dir, ignore_errors=True)
-        facts["agora_load_s"] = run([agora, "load", nquads, "--data", agora_dir])
+        facts["agora_load_s"], facts["agora_load_rss_kib"] = run_measured(
+            [agora, "load", nquads, "--data", agora_dir])
         (cache / "agora.done").touch()
     exports = cache / "exports"
     if not (cache / "exports.done").exists():
@@ -233,12 +262,15 @@ def prepare_data(args, agora, oxigraph):
     ox_dir = cache / "oxigraph"
     if not (cache / "oxigraph.done").exists():
         shutil.rmtree(ox_dir, ignore_errors=True)
-        load_s = run([oxigraph, "load", "--location", ox_dir, "--file", exports / "default.nt"])
-        load_s += run([oxigraph, "load", "--location", ox_dir, "--file", nquads])
+        load_s, rss = run_measured([oxigraph, "load", "--location", ox_dir, "--file", exports / "default.nt"])
+        more_s, more_rss = run_measured([oxigraph, "load", "--location", ox_dir, "--file", nquads])
+        load_s, rss = load_s + more_s, max(rss, more_rss)
         for index, graph in enumerate(facts["other_graphs"]):
-            load_s += run([oxigraph, "load", "--location", ox_dir, "--file",
-                           exports / f"graph-{index}.nt", "--graph", graph])
+            more_s, more_rss = run_measured([oxigraph, "load", "--location", ox_dir, "--file",
+                                             exports / f"graph-{index}.nt", "--graph", graph])
+            load_s, rss = load_s + more_s, max(rss, more_rss)
         facts["oxigraph_load_s"] = load_s
+        facts["oxigraph_load_rss_kib"] = rss
         (cache / "oxigraph.done").touch()
     if "records" not in facts:
         facts["records"] = len(graph_names(nquads))
@@ -563,6 +595,7 @@ def main():
     parser.add_argument("--cache", default=os.path.expanduser("~/.cache/agora/sparql_mix"))
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached data")
     parser.add_argument("--out", help="results file (default benches/sparql_mix/results-<date>.md)")
+    parser.add_argument("--json", help="also write the figures to this file as JSON (for benches/suite.py)")
     args = parser.parse_args()
     clients_list = [int(c) for c in args.clients.split(",")]
     for tool in (args.agora, args.oxigraph, "wrk"):
@@ -595,6 +628,7 @@ def bench(args, clients_list):
         run(["cc", "-shared", "-fPIC", "-O2", "-o", preload, HERE / "nodelay.c", "-ldl"])
     variants = args.agora_max_concurrent.split(",")
     agora_results = {}
+    peak_rss = {}
     for variant in variants:
         log(f"== agora, --max-concurrent-queries {variant}")
         server = start_agora(args.agora, agora_dir, work,
@@ -607,6 +641,7 @@ def bench(args, clients_list):
                                              args.warmup, work)
         finally:
             server.stop()
+        peak_rss[f"agora {variant}"] = server.peak_rss
     log("== oxigraph")
     server = start_oxigraph(args.oxigraph, ox_dir, work)
     try:
@@ -614,6 +649,7 @@ def bench(args, clients_list):
         ox_results = measure(server, configurations, clients_list, args.seconds, args.warmup, work)
     finally:
         server.stop()
+    peak_rss["oxigraph"] = server.peak_rss
 
     checks, mismatches = check_answers(agora_answers, ox_answers)
     for warning in mismatches:
@@ -624,6 +660,32 @@ def bench(args, clients_list):
     out = Path(args.out) if args.out else HERE / f"results-{datetime.date.today().isoformat()}.md"
     out.write_text(report + "\n")
     log(f"written to {out}")
+    if args.json:
+        write_json(args, facts, configurations, clients_list, variants, agora_results, ox_results,
+                   checks, mismatches, peak_rss)
+        log(f"figures written to {args.json}")
+
+
+def write_json(args, facts, configurations, clients_list, variants, agora_results, ox_results,
+               checks, mismatches, peak_rss):
+    def figures(result):
+        keys = ("ok_per_s", "p50_us", "p90_us", "p99_us", "max_us", "errors", "requests")
+        return {key: result[key] for key in keys if key in result}
+
+    rows = []
+    for name in configurations:
+        for clients in clients_list:
+            row = {"configuration": name, "clients": clients,
+                   "oxigraph": figures(ox_results[(name, clients)])}
+            for variant in variants:
+                row[f"agora {variant}"] = figures(agora_results[variant][(name, clients)])
+            rows.append(row)
+    Path(args.json).write_text(json.dumps({
+        "triples": args.triples, "seconds": args.seconds, "warmup": args.warmup,
+        "clients": clients_list, "agora_variants": variants, "facts": facts, "rows": rows,
+        "server_peak_rss_kib": peak_rss, "answer_checks": checks,
+        "mismatches": mismatches, "commit": git_state(),
+    }, indent=1) + "\n")
 
 
 def check_answers(agora_answers, ox_answers):

@@ -24,9 +24,15 @@
 //!
 //! For every set it prints records and triples per second and the per-record latency (median,
 //! p99); for the sample, the ratio Agora/pySHACL in records per second.
+//!
+//! With `AGORA_BENCH_JSON=file` the figures are also written to that file as JSON (for
+//! `benches/suite.py`).
 
 // Printing the figures is what this program is for.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+#[path = "support/suite_json.rs"]
+mod suite_json;
 
 use std::error::Error;
 use std::fs::File;
@@ -93,6 +99,8 @@ fn main() -> BenchResult {
         "demo ({} records x {DEMO_ROUNDS} rounds)",
         demo.len()
     ));
+    let mut json = suite_json::SuiteJson::new("validate");
+    json.set("demo", timings.json())?;
 
     let (timings, wall, sample) = generated(&setup, records, sample_size)?;
     timings.print(&format!("generated ({records} records, seed {SEED})"));
@@ -100,8 +108,11 @@ fn main() -> BenchResult {
         "  wall time with generating and parsing (on another thread): {:.1} s",
         wall.as_secs_f64()
     );
+    json.set("generated", timings.json())?;
+    json.set("generated_records", records)?;
+    json.set("generated_wall_s", wall.as_secs_f64())?;
 
-    compare(&setup, &demo, &sample)
+    compare(&setup, &demo, &sample, &mut json)
 }
 
 /// What every validation needs: the shapes, and the reference data as triples (for pySHACL and
@@ -154,6 +165,21 @@ impl Timings {
 
     fn records_per_second(&self) -> f64 {
         self.latencies.len() as f64 / self.total().as_secs_f64()
+    }
+
+    /// The printed figures, for `AGORA_BENCH_JSON`.
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "records_per_s": self.records_per_second(),
+            "triples_per_s": self.triples as f64 / self.total().as_secs_f64(),
+            "validations": self.latencies.len(),
+            "triples": self.triples,
+            "median_ms": millis(self.percentile(0.5)),
+            "p99_ms": millis(self.percentile(0.99)),
+            "max_ms": millis(self.percentile(1.0)),
+            "results": self.results,
+            "nonconforming": self.nonconforming,
+        })
     }
 
     fn total(&self) -> Duration {
@@ -307,6 +333,15 @@ struct Figures {
 }
 
 impl Figures {
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "records_per_s": self.records_per_second,
+            "median_ms": self.median_ms,
+            "p99_ms": self.p99_ms,
+            "results": self.results,
+        })
+    }
+
     fn print(&self, engine: &str, mode: &str) {
         let latency = if mode == "per-record" {
             format!("median {:.3} ms, p99 {:.3} ms", self.median_ms, self.p99_ms)
@@ -322,7 +357,12 @@ impl Figures {
 
 /// Validates the demo records and the generated sample with Agora and pySHACL, record by record
 /// and as one graph, and prints the ratios.
-fn compare(setup: &Setup<'_>, demo: &[Record], sample: &[Record]) -> BenchResult {
+fn compare(
+    setup: &Setup<'_>,
+    demo: &[Record],
+    sample: &[Record],
+    json: &mut suite_json::SuiteJson,
+) -> BenchResult {
     println!("Agora and pySHACL on the same sample (validation time only):");
     let python = std::env::var("AGORA_BENCH_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let check = Command::new(&python)
@@ -363,6 +403,16 @@ fn compare(setup: &Setup<'_>, demo: &[Record], sample: &[Record]) -> BenchResult
             println!("  {mode}:");
             ours.print("Agora", mode);
             theirs.print("pySHACL", mode);
+            json.set(
+                &format!("{name}, {mode}"),
+                serde_json::json!({
+                    "records": records.len(),
+                    "triples": triples,
+                    "agora": ours.json(),
+                    "pyshacl": theirs.json(),
+                    "ratio": ours.records_per_second / theirs.records_per_second,
+                }),
+            )?;
             println!(
                 "    Agora/pySHACL in records/s: {:.0}x{}",
                 ours.records_per_second / theirs.records_per_second,

@@ -343,6 +343,13 @@ pub struct LoadArgs {
     #[arg(long, env = "AGORA_HOLDER", default_value = "agora-load", value_parser = parse_holder)]
     pub holder: String,
 
+    /// Load the files (N-Triples or Turtle) as an external reference dataset, not as records:
+    /// bulk loaded into the public graph {base}/graph/dataset/NAME and the published default
+    /// graph, without validation, versions or feed events. The graph must not exist yet. NAME
+    /// follows the holder rule (letters, digits, '-', '_', '.').
+    #[arg(long, value_name = "NAME", value_parser = parse_holder)]
+    pub dataset: Option<String>,
+
     /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,

@@ -90,3 +90,61 @@ async fn a_clean_store_is_clean_and_a_damaged_one_is_reported() {
     let (code, output) = check(&data.join("missing"));
     assert_eq!(code, Some(2), "{output}");
 }
+
+fn agora(args: &[&str], data: &std::path::Path, file: &std::path::Path) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_agora"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .arg(file)
+        .output()
+        .expect("agora runs");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn a_loaded_dataset_is_published_survives_serve_and_checks_clean() {
+    let (dir, data) = temp_data_dir();
+    let file = dir.path().join("products.nt");
+    std::fs::write(
+        &file,
+        "<http://example.org/p1> <http://www.w3.org/2000/01/rdf-schema#label> \"Product 1\" .\n\
+         <http://example.org/p1> <http://example.org/price> \"10\" .\n\
+         <http://example.org/p2> <http://www.w3.org/2000/01/rdf-schema#label> \"Product 2\" .\n",
+    )
+    .expect("writes");
+    let (ok, output) = agora(&["load", "--dataset", "products"], &data, &file);
+    assert!(ok, "{output}");
+    assert!(output.contains("dataset products: 3 triples"), "{output}");
+    // The bulk loader only adds: a second load into the same name is refused, not merged.
+    let (ok, output) = agora(&["load", "--dataset", "products"], &data, &file);
+    assert!(!ok && output.contains("is not empty"), "{output}");
+
+    // Serving refreshes the reference graph and loads the demo records; the dataset stays
+    // published, in the default graph and under its own public graph name.
+    let mut config = test_config();
+    config.storage = Storage::Disk(data.clone());
+    let app = spawn_app_with(config).await;
+    let count = |answer: serde_json::Value| answer["results"]["bindings"][0]["n"]["value"].clone();
+    let default = app
+        .sparql_select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"http://example.org/\")) }")
+        .await;
+    assert_eq!(count(default), "3");
+    let named = app
+        .sparql_select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://agora.vlaanderen.be/graph/dataset/products> { ?s ?p ?o } }")
+        .await;
+    assert_eq!(count(named), "3");
+    app.stop().await;
+    wait_for_release(&data).await;
+
+    let (code, output) = check(&data);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains("clean:"), "{output}");
+}

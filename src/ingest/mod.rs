@@ -173,6 +173,22 @@ pub fn parse_quads(
         .collect()
 }
 
+/// Streams the triples of a large N-Triples or Turtle document as they are (no normalisation:
+/// an external dataset is kept as its publisher wrote it), for `agora load --dataset`.
+pub fn triple_stream<R: Read>(
+    reader: R,
+    format: RdfFormat,
+    source_name: &str,
+) -> impl Iterator<Item = Result<Triple, IngestError>> {
+    let source_name = source_name.to_owned();
+    RdfParser::from_format(format)
+        .for_reader(reader)
+        .map(move |quad| {
+            quad.map(Triple::from)
+                .map_err(|error| syntax_error(&source_name, error))
+        })
+}
+
 /// Parses a Turtle document and writes it in `format` (for small built-in documents).
 pub fn reserialise(turtle: &[u8], format: RdfFormat) -> Result<Vec<u8>, IngestError> {
     let quads = parse_quads(turtle, RdfFormat::Turtle, "built-in document")?;

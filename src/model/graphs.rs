@@ -68,6 +68,8 @@ pub fn is_valid_holder(name: &str) -> bool {
 /// - the reference-data graph (code lists, ontology): `{base}/graph/reference`;
 /// - the public history graph (released versions with their provenance, tombstones):
 ///   `{base}/graph/history`;
+/// - one graph per external reference dataset an operator loaded (`agora load --dataset NAME`):
+///   `{base}/graph/dataset/{name}`, public, not a record (no versions, no events, no validation);
 /// - the system graph (who holds which record, its versions and embargo, the write log):
 ///   `{base}/graph/system`, private;
 /// - the event log: `{base}/graph/events`, private;
@@ -80,6 +82,7 @@ pub struct GraphNames {
     base: String,
     record_prefix: String,
     version_prefix: String,
+    dataset_prefix: String,
     reference: NamedNode,
     history: NamedNode,
     system: NamedNode,
@@ -94,6 +97,7 @@ impl GraphNames {
             base: base.to_owned(),
             record_prefix: format!("{base}/graph/record/"),
             version_prefix: format!("{base}/graph/version/"),
+            dataset_prefix: format!("{base}/graph/dataset/"),
             reference: NamedNode::new_unchecked(format!("{base}/graph/reference")),
             history: NamedNode::new_unchecked(format!("{base}/graph/history")),
             system: NamedNode::new_unchecked(format!("{base}/graph/system")),
@@ -172,11 +176,35 @@ impl GraphNames {
         graph.as_str().starts_with(&self.record_prefix)
     }
 
-    /// Whether the triples of `graph` are part of the published default graph.
+    /// The graph of the external dataset `name` (`agora load --dataset`), or `None` when the
+    /// name is not one ([`is_valid_holder`]'s rule: letters, digits, `-`, `_`, `.`).
+    ///
+    /// ```
+    /// use agora::model::{BaseIri, GraphNames};
+    /// let names = GraphNames::new(&BaseIri::parse("https://agora.vlaanderen.be").unwrap());
+    /// let graph = names.dataset_graph("bsbm").unwrap();
+    /// assert_eq!(graph.as_str(), "https://agora.vlaanderen.be/graph/dataset/bsbm");
+    /// assert!(names.is_public(graph.as_ref()));
+    /// assert!(!names.is_record_graph(graph.as_ref()));
+    /// assert!(names.dataset_graph("../system").is_none());
+    /// ```
+    pub fn dataset_graph(&self, name: &str) -> Option<NamedNode> {
+        is_valid_holder(name)
+            .then(|| NamedNode::new_unchecked(format!("{}{name}", self.dataset_prefix)))
+    }
+
+    /// Whether `graph` holds an external dataset loaded by an operator.
+    pub fn is_dataset_graph(&self, graph: NamedNodeRef<'_>) -> bool {
+        graph.as_str().starts_with(&self.dataset_prefix)
+    }
+
+    /// Whether the triples of `graph` are part of the published default graph: record graphs,
+    /// the reference and history graphs, and dataset graphs.
     pub fn is_public(&self, graph: NamedNodeRef<'_>) -> bool {
         self.is_record_graph(graph)
             || graph == self.reference.as_ref()
             || graph == self.history.as_ref()
+            || self.is_dataset_graph(graph)
     }
 
     /// The public history graph.

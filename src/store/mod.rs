@@ -758,6 +758,68 @@ impl Store {
         Ok(count)
     }
 
+    /// Loads an external dataset, triples that are not records (no holder, no versions, no
+    /// events, no validation), with Oxigraph's bulk loader into `graph` (a dataset graph,
+    /// [`GraphNames::dataset_graph`]) and into the published default graph, so that `/sparql`
+    /// answers over it as over the records. For operators who publish a reference dataset beside
+    /// the records (and for benchmarks such as BSBM).
+    ///
+    /// Like [`Store::bulk_load`] it is fast and not atomic (a failed load leaves part of the
+    /// dataset), and it only adds: `graph` must be empty ([`DatasetError::NotEmpty`]). Returns
+    /// the number of triples read.
+    pub fn bulk_load_dataset<E>(
+        &self,
+        graph: NamedNodeRef<'_>,
+        triples: impl Iterator<Item = Result<Triple, E>>,
+        on_progress: impl Fn(u64) + Send + Sync + 'static,
+    ) -> Result<u64, DatasetError<E>>
+    where
+        E: std::error::Error + 'static,
+    {
+        if !self.names.is_dataset_graph(graph) {
+            return Err(DatasetError::NotADatasetGraph(graph.into_owned()));
+        }
+        let _guard = self.write_lock.lock().map_err(|_| StoreError::Poisoned)?;
+        let Backend::Embedded(embedded) = &self.backend else {
+            return Err(StoreError::RemoteUnsupported(
+                "bulk loading a dataset (agora load --dataset)",
+            )
+            .into());
+        };
+        let db = embedded.db();
+        if db
+            .quads_for_pattern(None, None, None, Some(graph.into()))
+            .next()
+            .transpose()
+            .map_err(StoreError::from)?
+            .is_some()
+        {
+            return Err(DatasetError::NotEmpty(graph.into_owned()));
+        }
+        let mut count = 0;
+        let named = GraphName::from(graph.into_owned());
+        let quads = triples.flat_map(|triple| {
+            let (first, published) = match triple {
+                Ok(triple) => {
+                    count += 1;
+                    let published = Quad::new(
+                        triple.subject.clone(),
+                        triple.predicate.clone(),
+                        triple.object.clone(),
+                        GraphName::DefaultGraph,
+                    );
+                    (Ok(triple.in_graph(named.clone())), Some(Ok(published)))
+                }
+                Err(error) => (Err(DatasetError::Input(error)), None),
+            };
+            std::iter::once(first).chain(published)
+        });
+        let mut loader = db.bulk_loader().on_progress(on_progress);
+        loader.load_ok_quads::<DatasetError<E>, DatasetError<E>>(quads)?;
+        loader.commit().map_err(StoreError::from)?;
+        Ok(count)
+    }
+
     /// Writes the recent writes RocksDB keeps in memory (its memtables) to disk and frees them.
     ///
     /// Oxigraph sizes the memtables of each of its column families for bulk loading (up to
@@ -826,6 +888,29 @@ pub enum BulkLoadError<E> {
 }
 
 impl<E> From<StorageError> for BulkLoadError<E> {
+    fn from(error: StorageError) -> Self {
+        Self::Store(error.into())
+    }
+}
+
+/// Why loading an external dataset stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError<E> {
+    /// The input failed.
+    #[error(transparent)]
+    Input(E),
+    /// The graph is not under `{base}/graph/dataset/`.
+    #[error("<{0}> is not a dataset graph")]
+    NotADatasetGraph(NamedNode),
+    /// The dataset graph already holds triples (the bulk loader adds, it does not replace).
+    #[error("the dataset graph <{0}> is not empty: load a dataset into a fresh name")]
+    NotEmpty(NamedNode),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<E> From<StorageError> for DatasetError<E> {
     fn from(error: StorageError) -> Self {
         Self::Store(error.into())
     }

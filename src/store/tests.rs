@@ -390,3 +390,43 @@ fn a_list_gets_each_shown_entrys_columns_in_order() -> Result<(), Box<dyn std::e
     assert_eq!(first.str("label"), Some("B"));
     Ok(())
 }
+
+#[test]
+fn a_dataset_triple_stays_published_when_a_record_stops_stating_it(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let store = store();
+    let graph = store
+        .graph_names()
+        .dataset_graph("reference-set")
+        .ok_or("a dataset name")?;
+    let shared = Triple::new(
+        NamedNode::new("http://e/shared")?,
+        NamedNode::new("http://e/p")?,
+        oxigraph::model::Literal::new_simple_literal("x"),
+    );
+    let triples = vec![Ok::<_, std::io::Error>(shared.clone())];
+    assert_eq!(
+        store.bulk_load_dataset(graph.as_ref(), triples.into_iter(), |_| {})?,
+        1
+    );
+    assert_eq!(published(&store, "http://e/shared"), 1);
+    // A record states the same triple, then stops stating it: the dataset still does.
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "x"))])?;
+    store.put_records(HOLDER, &[record(&organisation("http://e/a", "A", "y"))])?;
+    assert_eq!(published(&store, "http://e/shared"), 2);
+    let mut differences = 0;
+    store.published_differences(|_| differences += 1)?;
+    assert_eq!(differences, 0);
+    // Loading into the same name again, or into a graph that is not a dataset graph, is refused.
+    let again = vec![Ok::<_, std::io::Error>(shared)];
+    assert!(matches!(
+        store.bulk_load_dataset(graph.as_ref(), again.into_iter(), |_| {}),
+        Err(DatasetError::NotEmpty(_))
+    ));
+    let none = Vec::<Result<Triple, std::io::Error>>::new();
+    assert!(matches!(
+        store.bulk_load_dataset(store.graph_names().reference(), none.into_iter(), |_| {}),
+        Err(DatasetError::NotADatasetGraph(_))
+    ));
+    Ok(())
+}
