@@ -472,26 +472,6 @@ impl PageQuery {
     }
 }
 
-/// Runs page queries on the blocking pool, in order, under one query time limit.
-pub async fn run_page_queries(
-    state: &AppState,
-    queries: Vec<PageQuery>,
-) -> Result<Vec<Rows>, ApiError> {
-    let store: Store = state.store.clone();
-    let deadline = Deadline::start(state.config.query_timeout);
-    let cancellation = deadline.token();
-    let rows = tokio::task::spawn_blocking(move || {
-        queries
-            .iter()
-            .map(|query| store.select_with(query.text, &query.parameters, cancellation.clone()))
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
-    drop(deadline);
-    Ok(rows)
-}
-
 /// A list on a page, in two steps: `keys` selects, filters and orders every entry (no labels,
 /// so it stays cheap however large the store), then `row` is evaluated for each entry of the
 /// page shown, with the parameter `key` bound to the entry (see [`Store::select_each`]).
