@@ -23,9 +23,40 @@ pub struct TestApp {
     pub remote: Option<std::sync::Arc<OxigraphServer>>,
 }
 
+/// The `oxigraph` command: `$AGORA_OXIGRAPH`, else the one `tests/clients/install.sh` puts in
+/// `~/.cache/agora/venv` (installed on first use, so that `cargo test` alone is enough on a fresh
+/// machine), else `oxigraph` on the PATH.
+fn oxigraph_binary() -> String {
+    if let Ok(binary) = std::env::var("AGORA_OXIGRAPH") {
+        return binary;
+    }
+    static INSTALLED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            let home = std::env::var_os("HOME")
+                .map_or_else(|| std::path::PathBuf::from("."), std::path::PathBuf::from);
+            let cached = home.join(".cache/agora/venv/bin/oxigraph");
+            if !cached.exists() {
+                // If this fails, starting the server fails with the install command.
+                let _ = std::process::Command::new("bash")
+                    .arg(
+                        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                            .join("tests/clients/install.sh"),
+                    )
+                    .stdout(std::process::Stdio::null())
+                    .status();
+            }
+            if cached.exists() {
+                cached.display().to_string()
+            } else {
+                "oxigraph".to_owned()
+            }
+        })
+        .clone()
+}
+
 /// An `oxigraph serve` on a free loopback port over a fresh folder, stopped when dropped: the
-/// remote store of the remote-store tests. The binary is `$AGORA_OXIGRAPH`, or `oxigraph` on the
-/// PATH (the pip package `oxigraph`, see `.ci/run`).
+/// remote store of the remote-store tests. The binary is [`oxigraph_binary`].
 pub struct OxigraphServer {
     child: std::process::Child,
     /// `http://127.0.0.1:{port}`.
@@ -36,7 +67,7 @@ pub struct OxigraphServer {
 impl OxigraphServer {
     /// Starts the server and waits until it answers queries.
     pub fn start() -> Self {
-        let binary = std::env::var("AGORA_OXIGRAPH").unwrap_or_else(|_| "oxigraph".to_owned());
+        let binary = oxigraph_binary();
         let folder = tempfile::tempdir().expect("a temporary folder");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
