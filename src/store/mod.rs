@@ -46,6 +46,7 @@ use uuid::Uuid;
 
 use crate::model::{vocab, BaseIri, Collection, GraphNames, Record};
 
+pub use around::Published;
 pub use changes::ChangeMarker;
 pub use dump::{DumpError, DumpFormat};
 pub use events::{Event, EventKind, EventWithContent};
@@ -141,6 +142,12 @@ pub enum StoreError {
          too often; try again"
     )]
     Contention(u32),
+    /// Another Agora instance held the remote store's write lock all along.
+    #[error(
+        "another Agora instance held the remote store's write lock for {0} s: it is writing a \
+         lot, or stopped while writing (its claim is removed after a while); try again"
+    )]
+    LockBusy(u64),
     /// This build has no on-disk store (built without the `rocksdb` feature, as the fuzz
     /// targets are).
     #[error(
@@ -158,7 +165,7 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            Self::Remote(_) | Self::RemoteTimeout | Self::Contention(_)
+            Self::Remote(_) | Self::RemoteTimeout | Self::Contention(_) | Self::LockBusy(_)
         )
     }
 
@@ -341,7 +348,8 @@ impl Store {
                     let Some(transaction) = transaction.into_remote() else {
                         break;
                     };
-                    if remote.commit(transaction)? {
+                    let claim = remote.claim()?;
+                    if remote.commit(transaction, claim)? {
                         return Ok(outcome);
                     }
                     tracing::debug!(attempt, "another writer committed first; writing again");

@@ -3,13 +3,25 @@
 //!
 //! - **Reads** are SELECT and ASK queries, answered in SPARQL results JSON.
 //! - **Writes** are buffered in a `backend::Tx` and committed as one SPARQL Update request:
-//!   `DELETE { … } INSERT { … } WHERE { generation N }`. The store's *generation* (a counter in
-//!   the private system graph) makes the commit a compare-and-swap: it applies only if no other
-//!   writer committed since the transaction began, and it also inserts a commit token
+//!   `DELETE { … } INSERT { … } WHERE { generation N, my claim }`. The store's *generation* (a
+//!   counter in the private system graph) makes the commit a compare-and-swap: it applies only if
+//!   no other writer committed since the transaction began, and it also inserts a commit token
 //!   `<urn:uuid:…> agora:generation N+1` that is asked for afterwards to learn whether it
 //!   applied. A commit that did not apply is retried from the start by `Store::transact`, its
 //!   reads done again. Oxigraph's server applies one update request in one transaction, so a
-//!   record write is atomic there; several Agora instances can share one store.
+//!   record write is atomic there.
+//! - **The write lock.** The compare-and-swap alone does not keep two Agora instances apart:
+//!   Oxigraph's server (0.5) evaluates an update's `WHERE` on a snapshot taken when the update
+//!   starts and applies its writes without checking what committed in between, so two updates
+//!   that both see generation N both apply, each on top of a state the other changed (a lost
+//!   write, an event number given twice). So a commit first takes the store's write lock, using
+//!   nothing but atomic inserts and reads: it inserts a claim `<urn:uuid:…> agora:claims
+//!   <system graph>` with the time it was made, reads every claim, and holds the lock if its own
+//!   is the only live one; otherwise it withdraws its claim and tries again after a random pause.
+//!   Of two claimants, the later one to insert always reads the earlier one's claim, so at most
+//!   one holds the lock. The commit's update removes the claim and applies only while the claim
+//!   is there. A claim older than [`LEASE`] (its instance died between claiming and committing)
+//!   is removed by the next claimant.
 //! - **Blank nodes** cannot be named in a DELETE, so they are stored as skolem IRIs
 //!   `{base}/.well-known/genid/{label}` and turned back into blank nodes when read.
 //!
@@ -17,7 +29,7 @@
 //! published data, materialised, as on the embedded store.
 
 use std::io::Read as _;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use oxigraph::model::{
     BlankNode, GraphName, GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode,
@@ -61,6 +73,26 @@ const GENERATION: NamedNodeRef<'static> =
 
 /// How long a write request may take: writes are not cut short by the query time limit.
 const UPDATE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A claim on the write lock: `<claim> agora:claims <system graph>`.
+const CLAIMS: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("https://agora.vlaanderen.be/ns/agora#claims");
+
+/// When a claim was made, in milliseconds since the Unix epoch by the claimant's clock.
+const CLAIMED_AT: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("https://agora.vlaanderen.be/ns/agora#claimedAt");
+
+/// How old a claim must be before another instance takes it for abandoned and removes it: longer
+/// than any commit may take ([`UPDATE_TIMEOUT`]), so that a slow commit is never overtaken.
+/// The instances' clocks must agree to well within this.
+pub(super) const LEASE: Duration = Duration::from_secs(150);
+
+/// How long a commit waits for the write lock before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(30);
+
+/// This instance's claim on the store's write lock, held (see the module documentation).
+#[derive(Debug)]
+pub(super) struct Claim(NamedNode);
 
 /// A connection to a remote store.
 pub(super) struct RemoteStore {
@@ -374,25 +406,103 @@ impl RemoteStore {
             .unwrap_or(0))
     }
 
-    /// Whether the store holds nothing but Agora's generation counter.
+    /// Whether the store holds nothing but Agora's generation counter (and write-lock claims).
     pub(super) fn is_empty(&self) -> Result<bool, StoreError> {
         let generation = GENERATION;
         Ok(!self.ask(&format!(
-            "ASK {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o FILTER(?p != {generation}) }} }} }}"
+            "ASK {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o \
+             FILTER(?p NOT IN ({generation}, {CLAIMS}, {CLAIMED_AT})) }} }} }}"
         ))?)
     }
 
-    /// Commits the writes of `tx` if the store is still at the generation the transaction began
-    /// at: `Ok(true)` if they were applied, `Ok(false)` if another writer came first (nothing
-    /// was written; the caller starts again).
-    pub(super) fn commit(&self, tx: RemoteTx<'_>) -> Result<bool, StoreError> {
+    /// Takes the store's write lock: inserts a claim and holds the lock if, read back, it is
+    /// the only live claim; otherwise withdraws it and tries again after a random pause, for at
+    /// most [`LOCK_WAIT`].
+    pub(super) fn claim(&self) -> Result<Claim, StoreError> {
         let system = &self.system;
+        let started = Instant::now();
+        for round in 0u32.. {
+            let claim = NamedNode::new_unchecked(format!("urn:uuid:{}", uuid::Uuid::new_v4()));
+            let at = Literal::from(epoch_millis());
+            self.update(&format!(
+                "INSERT DATA {{ GRAPH {system} {{ {claim} {CLAIMS} {system} ; {CLAIMED_AT} {at} }} }}"
+            ))?;
+            let (_, rows) = self.select(&format!(
+                "SELECT ?claim ?at WHERE {{ GRAPH {system} {{ ?claim {CLAIMS} {system} . \
+                 OPTIONAL {{ ?claim {CLAIMED_AT} ?at }} }} }}"
+            ))?;
+            let now = epoch_millis();
+            let lease = i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
+            let mut rivals = 0;
+            let mut abandoned = Vec::new();
+            for row in rows {
+                let mut row = row.into_iter();
+                let Some(Some(Term::NamedNode(other))) = row.next() else {
+                    continue;
+                };
+                if other == claim {
+                    continue;
+                }
+                let made = match row.next() {
+                    Some(Some(Term::Literal(at))) => at.value().parse::<i64>().ok(),
+                    _ => None,
+                };
+                match made {
+                    Some(made) if now.saturating_sub(made) <= lease => rivals += 1,
+                    _ => abandoned.push(other),
+                }
+            }
+            if !abandoned.is_empty() {
+                tracing::warn!(
+                    claims = abandoned.len(),
+                    "removing write-lock claims older than the lease: an Agora instance stopped \
+                     between claiming the remote store's write lock and committing"
+                );
+                for other in &abandoned {
+                    self.withdraw(other)?;
+                }
+            }
+            if rivals == 0 {
+                return Ok(Claim(claim));
+            }
+            self.withdraw(&claim)?;
+            if started.elapsed() >= LOCK_WAIT {
+                return Err(StoreError::LockBusy(LOCK_WAIT.as_secs()));
+            }
+            // Random pauses, growing, so that two claimants that saw each other part.
+            let ceiling = 2u64 << round.min(6);
+            let pause = 1 + (uuid::Uuid::new_v4().as_u128() % u128::from(ceiling)) as u64;
+            std::thread::sleep(Duration::from_millis(pause));
+        }
+        unreachable!("the claim loop returns or fails")
+    }
+
+    /// Removes a claim on the write lock (ours, not taken, or an abandoned one).
+    fn withdraw(&self, claim: &NamedNode) -> Result<(), StoreError> {
+        let system = &self.system;
+        self.update(&format!(
+            "DELETE {{ GRAPH {system} {{ {claim} ?p ?o }} }} WHERE {{ GRAPH {system} {{ {claim} ?p ?o }} }}"
+        ))
+    }
+
+    /// Gives the write lock back without committing.
+    pub(super) fn release(&self, claim: Claim) -> Result<(), StoreError> {
+        self.withdraw(&claim.0)
+    }
+
+    /// Commits the writes of `tx`, holding the write lock (`claim`), if the store is still at the
+    /// generation the transaction began at: `Ok(true)` if they were applied, `Ok(false)` if
+    /// another writer came first (nothing was written; the caller starts again). Either way the
+    /// lock is given back.
+    pub(super) fn commit(&self, tx: RemoteTx<'_>, claim: Claim) -> Result<bool, StoreError> {
+        let system = &self.system;
+        let held = &claim.0;
         let old = Literal::from(i64::try_from(tx.generation).unwrap_or(i64::MAX));
         let new = Literal::from(i64::try_from(tx.generation + 1).unwrap_or(i64::MAX));
         let token = NamedNode::new_unchecked(format!("urn:uuid:{}", uuid::Uuid::new_v4()));
         let mut update = String::with_capacity(256 + 96 * (tx.inserted.len() + tx.removed.len()));
         update.push_str(&format!(
-            "DELETE {{\n GRAPH {system} {{ {system} {GENERATION} {old} }}\n"
+            "DELETE {{\n GRAPH {system} {{ {system} {GENERATION} {old} . {held} {CLAIMS} {system} ; {CLAIMED_AT} ?at }}\n"
         ));
         for quad in &tx.removed {
             update.push(' ');
@@ -408,19 +518,34 @@ impl RemoteStore {
             update.push('\n');
         }
         update.push_str(&format!(
-            "}}\nWHERE {{ GRAPH {system} {{ {system} {GENERATION} {old} }} }}"
+            "}}\nWHERE {{ GRAPH {system} {{ {system} {GENERATION} {old} . {held} {CLAIMS} {system} ; {CLAIMED_AT} ?at }} }}"
         ));
         let sent = self.update(&update);
         // Whether the update applied, even when its answer was lost: the token says.
         let applied = self.ask(&format!(
             "ASK {{ GRAPH {system} {{ {token} {GENERATION} ?n }} }}"
         ));
-        match (sent, applied) {
-            (_, Ok(true)) => Ok(true),
+        let outcome = match (sent, applied) {
+            (_, Ok(true)) => return Ok(true),
             (Ok(()), Ok(false)) => Ok(false),
             (Err(error), _) | (Ok(()), Err(error)) => Err(error),
+        };
+        // Not applied (or not known to be): the claim is still there; give it back. If that
+        // fails too, the claim is removed once older than the lease.
+        if let Err(error) = self.release(claim) {
+            tracing::warn!(%error, "could not give the remote store's write lock back");
         }
+        outcome
     }
+}
+
+/// Milliseconds since the Unix epoch by this machine's clock.
+fn epoch_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX)
+        })
 }
 
 fn checked(response: super::http::Response, endpoint: &str) -> Result<Body, StoreError> {
