@@ -3,25 +3,53 @@
 //! as SPARQL costs a query plan with a hash join per `OPTIONAL` (see ARCHITECTURE.md), and
 //! reading the whole record would decode every text of a few thousand triples.
 //!
-//! Every lookup reads the published default graph only, never a private graph, each from its own
-//! snapshot (as separate page queries do). On a remote store each lookup is one query, so a page
-//! costs a round trip per lookup there.
+//! Every lookup reads the published default graph only, never a private graph. On the embedded
+//! store the lookups of one page share one snapshot, so a page never mixes two states of the data;
+//! on a remote store each lookup is one query, so a page costs a round trip per lookup there.
 
 use oxigraph::model::{
     GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
 };
 
-use super::backend::Read;
-use super::{Store, StoreError};
+use super::backend::{Read, View};
+use super::{Backend, Store, StoreError};
+
+/// One state of the published data, for the many lookups of one page: on the embedded store a
+/// snapshot (a read transaction) that every lookup shares, so a page costs one snapshot and not
+/// one per lookup; on a remote store each lookup is one query.
+pub struct Published<'a> {
+    view: View<'a>,
+}
 
 impl Store {
+    /// Runs `read` on the published data as it is now (see [`Published`]).
+    pub fn read_published<T>(
+        &self,
+        read: impl FnOnce(&Published<'_>) -> T,
+    ) -> Result<T, StoreError> {
+        match &self.backend {
+            Backend::Embedded(embedded) => {
+                let db = embedded.db();
+                let published = Published {
+                    view: View::Snapshot(db.start_transaction()?),
+                };
+                Ok(read(&published))
+            }
+            Backend::Remote(remote) => Ok(read(&Published {
+                view: View::Remote(remote),
+            })),
+        }
+    }
+}
+
+impl Published<'_> {
     /// The objects of the published triples with this subject and predicate.
-    pub fn published_objects(
+    pub fn objects(
         &self,
         subject: NamedOrBlankNodeRef<'_>,
         predicate: NamedNodeRef<'_>,
     ) -> Result<Vec<Term>, StoreError> {
-        self.view()
+        self.view
             .quads_for_pattern(
                 Some(subject),
                 Some(predicate),
@@ -33,12 +61,12 @@ impl Store {
     }
 
     /// The subjects of the published triples with this predicate and object.
-    pub fn published_subjects(
+    pub fn subjects(
         &self,
         predicate: NamedNodeRef<'_>,
         object: TermRef<'_>,
     ) -> Result<Vec<NamedOrBlankNode>, StoreError> {
-        self.view()
+        self.view
             .quads_for_pattern(
                 None,
                 Some(predicate),
@@ -48,15 +76,13 @@ impl Store {
             .map(|quad| quad.map(|quad| quad.subject))
             .collect()
     }
-}
 
-impl Store {
     /// The published triples about `subject`, as (predicate, object) pairs.
-    pub fn published_about(
+    pub fn about(
         &self,
         subject: NamedOrBlankNodeRef<'_>,
     ) -> Result<Vec<(NamedNode, Term)>, StoreError> {
-        self.view()
+        self.view
             .quads_for_pattern(Some(subject), None, None, Some(GraphNameRef::DefaultGraph))
             .map(|quad| quad.map(|quad| (quad.predicate, quad.object)))
             .collect()
@@ -64,12 +90,12 @@ impl Store {
 
     /// At most `limit` of the published triples whose object is `object`, as (subject, predicate)
     /// pairs, in the store's index order (stable for the same data).
-    pub fn published_pointing_at(
+    pub fn pointing_at(
         &self,
         object: TermRef<'_>,
         limit: usize,
     ) -> Result<Vec<(NamedOrBlankNode, NamedNode)>, StoreError> {
-        self.view()
+        self.view
             .quads_for_pattern(None, None, Some(object), Some(GraphNameRef::DefaultGraph))
             .take(limit)
             .map(|quad| quad.map(|quad| (quad.subject, quad.predicate)))

@@ -1,5 +1,5 @@
 //! The published data as a record page reads it: one index lookup per fact
-//! (`Store::published_objects`, `Store::published_subjects`), texts in the reader's language.
+//! (`store::Published`, one snapshot for the whole page), texts in the reader's language.
 //!
 //! A lookup that fails (a storage error) answers nothing and keeps the error, which
 //! [`PageData::finish`] returns: the page code stays a readable walk from one resource to the
@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef};
 
-use crate::store::{Store, StoreError};
+use crate::store::{Published, StoreError};
 use crate::web::lang::Lang;
 use crate::web::lists::Link;
 use crate::web::pages::href;
@@ -23,7 +23,7 @@ pub const LABELS: [NamedNodeRef<'static>; 3] = [
 
 /// Lookups in the published data for one page.
 pub struct PageData<'a> {
-    store: &'a Store,
+    store: &'a Published<'a>,
     lang: Lang,
     base: &'a str,
     error: RefCell<Option<StoreError>>,
@@ -31,7 +31,7 @@ pub struct PageData<'a> {
 
 impl<'a> PageData<'a> {
     /// Lookups in `store` for a reader of `lang`, with links relative to `base`.
-    pub fn new(store: &'a Store, lang: Lang, base: &'a str) -> Self {
+    pub fn new(store: &'a Published<'a>, lang: Lang, base: &'a str) -> Self {
         Self {
             store,
             lang,
@@ -62,7 +62,7 @@ impl<'a> PageData<'a> {
 
     /// The objects of `subject` through `predicate`.
     pub fn objects(&self, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Vec<Term> {
-        self.keep(self.store.published_objects(subject.into(), predicate))
+        self.keep(self.store.objects(subject.into(), predicate))
     }
 
     /// The IRIs `subject` points at through `predicate`, sorted (a page's order does not depend
@@ -97,10 +97,7 @@ impl<'a> PageData<'a> {
         object: NamedNodeRef<'_>,
     ) -> Vec<NamedNode> {
         let mut nodes: Vec<_> = self
-            .keep(
-                self.store
-                    .published_subjects(predicate, TermRef::from(object)),
-            )
+            .keep(self.store.subjects(predicate, TermRef::from(object)))
             .into_iter()
             .filter_map(|subject| match subject {
                 NamedOrBlankNode::NamedNode(node) => Some(node),
@@ -115,7 +112,7 @@ impl<'a> PageData<'a> {
     /// Everything the published data says about `subject`, as (predicate, object) pairs sorted
     /// by predicate and then object.
     pub fn about(&self, subject: NamedNodeRef<'_>) -> Vec<(NamedNode, Term)> {
-        let mut pairs = self.keep(self.store.published_about(subject.into()));
+        let mut pairs = self.keep(self.store.about(subject.into()));
         pairs.sort_unstable_by(|a, b| {
             (a.0.as_str(), a.1.to_string()).cmp(&(b.0.as_str(), b.1.to_string()))
         });
@@ -129,7 +126,7 @@ impl<'a> PageData<'a> {
         object: NamedNodeRef<'_>,
         limit: usize,
     ) -> Vec<(NamedOrBlankNode, NamedNode)> {
-        let mut pairs = self.keep(self.store.published_pointing_at(object.into(), limit));
+        let mut pairs = self.keep(self.store.pointing_at(object.into(), limit));
         pairs.sort_unstable_by(|a, b| {
             (a.1.as_str(), a.0.to_string()).cmp(&(b.1.as_str(), b.0.to_string()))
         });
@@ -211,6 +208,7 @@ fn lang_matches(tag: &str, range: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::BaseIri;
+    use crate::store::Store;
     use oxigraph::model::{Literal, Triple};
 
     #[test]
@@ -234,13 +232,17 @@ mod tests {
                 title(&french, "Titre", "fr"),
             ])
             .expect("stored");
-        let english = PageData::new(&store, Lang::En, "");
-        assert_eq!(english.label(s.as_ref()).as_deref(), Some("Title"));
-        assert_eq!(english.label(french.as_ref()), None);
-        english.finish().expect("no error");
-        let dutch = PageData::new(&store, Lang::Nl, "");
-        assert_eq!(dutch.label(s.as_ref()).as_deref(), Some("Titel"));
-        assert_eq!(dutch.link(french.as_ref()).text, french.as_str());
+        store
+            .read_published(|published| {
+                let english = PageData::new(published, Lang::En, "");
+                assert_eq!(english.label(s.as_ref()).as_deref(), Some("Title"));
+                assert_eq!(english.label(french.as_ref()), None);
+                english.finish().expect("no error");
+                let dutch = PageData::new(published, Lang::Nl, "");
+                assert_eq!(dutch.label(s.as_ref()).as_deref(), Some("Titel"));
+                assert_eq!(dutch.link(french.as_ref()).text, french.as_str());
+            })
+            .expect("a snapshot");
     }
 
     #[test]

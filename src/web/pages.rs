@@ -289,54 +289,58 @@ impl Described {
         lang: Lang,
         base: &str,
     ) -> Result<Self, crate::store::StoreError> {
-        let data = PageData::new(store, lang, base);
-        let row = |property: &NamedNode, (display, href): (String, Option<String>)| PropertyRow {
-            property: property.as_str().to_owned(),
-            property_short: short_iri(property.as_str()),
-            display,
-            href,
-        };
-        let label_of = |term: &Term| match term {
-            Term::NamedNode(value) => data.label(value.as_ref()),
-            _ => None,
-        };
-        let about = data.about(node.as_ref());
-        let properties = about
-            .iter()
-            .map(|(property, value)| {
-                let label = label_of(value);
-                row(property, display_term(base, Some(value), label.as_deref()))
-            })
-            .collect();
-        let incoming = data
-            .pointing_at(node.as_ref(), INCOMING_SHOWN)
-            .into_iter()
-            .map(|(subject, property)| {
-                let subject = Term::from(subject);
-                let label = label_of(&subject);
-                row(
-                    &property,
-                    display_term(base, Some(&subject), label.as_deref()),
-                )
-            })
-            .collect();
-        let types = about
-            .iter()
-            .filter(|(property, _)| property.as_ref() == vocab::RDF_TYPE)
-            .filter_map(|(_, value)| match value {
-                Term::NamedNode(class) => Some(class.as_str().to_owned()),
+        let (label, types, properties, incoming) = store.read_published(|published| {
+            let data = PageData::new(published, lang, base);
+            let row =
+                |property: &NamedNode, (display, href): (String, Option<String>)| PropertyRow {
+                    property: property.as_str().to_owned(),
+                    property_short: short_iri(property.as_str()),
+                    display,
+                    href,
+                };
+            let label_of = |term: &Term| match term {
+                Term::NamedNode(value) => data.label(value.as_ref()),
                 _ => None,
-            })
-            .collect();
-        let label = data.label(node.as_ref()).or_else(|| {
-            about.iter().find_map(|(property, value)| match value {
-                Term::Literal(text) if LABELS.contains(&property.as_ref()) => {
-                    Some(text.value().to_owned())
-                }
-                _ => None,
-            })
-        });
-        data.finish()?;
+            };
+            let about = data.about(node.as_ref());
+            let properties = about
+                .iter()
+                .map(|(property, value)| {
+                    let label = label_of(value);
+                    row(property, display_term(base, Some(value), label.as_deref()))
+                })
+                .collect();
+            let incoming = data
+                .pointing_at(node.as_ref(), INCOMING_SHOWN)
+                .into_iter()
+                .map(|(subject, property)| {
+                    let subject = Term::from(subject);
+                    let label = label_of(&subject);
+                    row(
+                        &property,
+                        display_term(base, Some(&subject), label.as_deref()),
+                    )
+                })
+                .collect();
+            let types = about
+                .iter()
+                .filter(|(property, _)| property.as_ref() == vocab::RDF_TYPE)
+                .filter_map(|(_, value)| match value {
+                    Term::NamedNode(class) => Some(class.as_str().to_owned()),
+                    _ => None,
+                })
+                .collect();
+            let label = data.label(node.as_ref()).or_else(|| {
+                about.iter().find_map(|(property, value)| match value {
+                    Term::Literal(text) if LABELS.contains(&property.as_ref()) => {
+                        Some(text.value().to_owned())
+                    }
+                    _ => None,
+                })
+            });
+            data.finish()?;
+            Ok::<_, crate::store::StoreError>((label, types, properties, incoming))
+        })??;
         let history = history(store, node, lang)?;
         Ok(Self {
             label,

@@ -89,13 +89,16 @@ pub async fn render(
     let base = state.config.base_iri.as_str().to_owned();
     let node = node.clone();
     let built = tokio::task::spawn_blocking(move || {
-        let data = PageData::new(&store, lang, &base);
-        let mut context = tera::Context::new();
-        build(&data, node.as_ref(), &mut context);
-        data.finish().map(|()| context)
+        store.read_published(|published| {
+            let data = PageData::new(published, lang, &base);
+            let mut context = tera::Context::new();
+            build(&data, node.as_ref(), &mut context);
+            data.finish().map(|()| context)
+        })
     })
     .await
     .map_err(|error| ApiError::Internal(error.into()))?
+    .and_then(|built| built)
     .map_err(|error| ApiError::Internal(error.into()))?;
     context.extend(built);
     Ok(Some(template))
