@@ -398,10 +398,22 @@ async fn watch_tokens(keyring: Keyring, metrics: Metrics) {
     }
 }
 
-/// Writes dumps of the published data into `dir` at start and then every `every`. A dump reads
-/// one snapshot of the store and takes no lock, so writes go on meanwhile.
+/// Writes dumps of the published data into `dir` every `every`, the first at start unless the
+/// folder's latest dump is younger than `every` (a restart does not redo a fresh dump of a large
+/// store). A dump reads one snapshot of the store and takes no lock, so writes go on meanwhile.
 async fn write_dumps(store: Store, dir: std::path::PathBuf, every: std::time::Duration) {
-    let mut tick = tokio::time::interval(every);
+    let age = latest_dump_age(&dir);
+    let first = match age {
+        Some(age) if age < every => {
+            tracing::info!(
+                next_in_s = (every - age).as_secs(),
+                "the latest dump is recent: none written at start"
+            );
+            every - age
+        }
+        _ => std::time::Duration::ZERO,
+    };
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + first, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
@@ -418,6 +430,18 @@ async fn write_dumps(store: Store, dir: std::path::PathBuf, every: std::time::Du
             Err(error) => tracing::error!(error = %error, "the dump task panicked"),
         }
     }
+}
+
+/// How long ago the latest dump in `dir` was read from the store, if there is one.
+fn latest_dump_age(dir: &std::path::Path) -> Option<std::time::Duration> {
+    let dumps = crate::feed::dump::latest(dir).ok()?;
+    let issued = dumps
+        .iter()
+        .filter_map(|dump| dump.issued.parse::<oxsdatatypes::DateTime>().ok())
+        .reduce(|a, b| if b > a { b } else { a })?;
+    let age = oxsdatatypes::DateTime::now().checked_sub(issued)?;
+    let seconds = f64::from(oxsdatatypes::Double::from(age.as_seconds()));
+    (seconds.is_finite() && seconds >= 0.0).then(|| std::time::Duration::from_secs_f64(seconds))
 }
 
 /// Consumes the Kaleidos producer every `poll` (see `kaleidos::consumer`). A pass that stops

@@ -286,9 +286,15 @@ pub struct ServeArgs {
     #[arg(long, env = "AGORA_DUMP_DIR")]
     pub dump_dir: Option<PathBuf>,
 
-    /// Hours between two dumps (a dump is also written at start).
+    /// Hours between two dumps. A dump is also written at start, unless the folder's latest dump
+    /// is younger than this.
     #[arg(long, env = "AGORA_DUMP_EVERY_HOURS", default_value_t = defaults::DUMP_EVERY_HOURS)]
     pub dump_every_hours: f64,
+
+    /// Write no dumps and serve none (for example on all but one of several instances that share
+    /// a remote store, or while benchmarking queries).
+    #[arg(long, env = "AGORA_NO_DUMPS", conflicts_with = "dump_dir")]
+    pub no_dumps: bool,
 
     /// A write token, `HOLDER:SECRET` or `HOLDER:sha256:HEX` (repeatable). Without any token the
     /// server accepts no writes.
@@ -611,6 +617,7 @@ impl ServeConfig {
                     size => size,
                 },
                 dump_dir: match (&args.dump_dir, no_folder) {
+                    _ if args.no_dumps => None,
                     (Some(dir), _) => Some(dir.clone()),
                     (None, false) => Some(args.store.data.join("dumps")),
                     (None, true) => None,
@@ -705,6 +712,20 @@ mod tests {
         };
         let config = ServeConfig::from_args(&args)?;
         assert!(matches!(config.storage, Storage::Remote(ref e) if e.query == e.update));
+        Ok(())
+    }
+
+    #[test]
+    fn no_dumps_turns_the_default_dump_folder_off() -> Result<(), ConfigError> {
+        let config = |extra: &[&str]| {
+            let cli = Cli::parse_from(["agora", "serve", "--data", "d"].iter().chain(extra));
+            let Command::Serve(args) = cli.command else {
+                panic!("serve parses as serve");
+            };
+            ServeConfig::from_args(&args)
+        };
+        assert_eq!(config(&[])?.feeds.dump_dir, Some(PathBuf::from("d/dumps")));
+        assert_eq!(config(&["--no-dumps"])?.feeds.dump_dir, None);
         Ok(())
     }
 

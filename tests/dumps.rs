@@ -151,3 +151,36 @@ async fn dumps_are_catalogued_with_size_and_checksum_and_load_back_as_the_same_r
     assert_eq!(record_hashes(&again), original);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_restart_does_not_redo_a_dump_younger_than_the_interval() {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let dir = folder.path().join("dumps");
+    let mut config = test_config();
+    config.feeds.dump_dir = Some(dir.clone());
+    let first = spawn_app_with(config.clone()).await;
+    let started = std::time::Instant::now();
+    while agora::feed::dump::latest(&dir).map_or(true, |dumps| dumps.is_empty()) {
+        assert!(started.elapsed().as_secs() < 20, "no dump was written");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let written = agora::feed::dump::latest(&dir).expect("an index");
+    first.stop().await;
+
+    // Started again within the interval (a day by default): the dump stays as it was.
+    let second = spawn_app_with(config.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(agora::feed::dump::latest(&dir).expect("an index"), written);
+    second.stop().await;
+
+    // With an interval shorter than the dump's age, the start writes a new one.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    config.feeds.dump_every = std::time::Duration::from_secs(1);
+    let third = spawn_app_with(config).await;
+    let started = std::time::Instant::now();
+    while agora::feed::dump::latest(&dir).expect("an index") == written {
+        assert!(started.elapsed().as_secs() < 20, "no new dump was written");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    third.stop().await;
+}
