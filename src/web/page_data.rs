@@ -6,6 +6,7 @@
 //! next, and a failure still fails the page.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, TermRef};
 
@@ -27,6 +28,9 @@ pub struct PageData<'a> {
     lang: Lang,
     base: &'a str,
     error: RefCell<Option<StoreError>>,
+    /// Labels already looked up: a page names the same concepts (an agenda item's kind, a
+    /// decision's result) many times.
+    labels: RefCell<HashMap<String, Option<String>>>,
 }
 
 impl<'a> PageData<'a> {
@@ -37,6 +41,7 @@ impl<'a> PageData<'a> {
             lang,
             base,
             error: RefCell::new(None),
+            labels: RefCell::default(),
         }
     }
 
@@ -175,9 +180,16 @@ impl<'a> PageData<'a> {
 
     /// The label of `node` in the reader's language (see [`PageData::text`]).
     pub fn label(&self, node: NamedNodeRef<'_>) -> Option<String> {
-        LABELS
+        if let Some(label) = self.labels.borrow().get(node.as_str()) {
+            return label.clone();
+        }
+        let label = LABELS
             .iter()
-            .find_map(|predicate| self.text(node, *predicate))
+            .find_map(|predicate| self.text(node, *predicate));
+        self.labels
+            .borrow_mut()
+            .insert(node.as_str().to_owned(), label.clone());
+        label
     }
 
     /// A link to `node`, labelled by its label or, without one, its IRI.
