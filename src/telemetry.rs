@@ -12,8 +12,11 @@ const DEFAULT_FILTER: &str = "info,tower_http=info";
 pub fn init(format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    // Colours only for a person at a terminal: in a log file they are noise, and formatting
+    // them costs every request span a few microseconds.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     let _already_installed = match format {
         LogFormat::Human => builder.try_init(),

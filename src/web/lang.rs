@@ -79,7 +79,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 #[derive(Debug, Clone)]
 pub struct LanguageSwitch {
     lang: Lang,
-    href: String,
+    /// The request's URI; the link is made from it only when a page is rendered (the SPARQL
+    /// endpoint takes a switch for its HTML form, and most of its requests are not for that).
+    uri: axum::http::Uri,
 }
 
 impl LanguageSwitch {
@@ -92,25 +94,29 @@ impl LanguageSwitch {
     /// page's template context.
     pub fn insert_into(&self, context: &mut tera::Context) {
         context.insert("lang", self.lang.tag());
-        context.insert("lang_switch", &self.href);
+        context.insert("lang_switch", &self.href());
     }
 
-    fn of(parts: &Parts) -> Self {
-        let lang = Lang::of(parts);
-        let other = match lang {
+    /// The link to the page in the other language.
+    pub fn href(&self) -> String {
+        let other = match self.lang {
             Lang::Nl => Lang::En,
             Lang::En => Lang::Nl,
         };
         let mut query = form_urlencoded::Serializer::new(String::new());
-        for (key, value) in form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()) {
+        for (key, value) in form_urlencoded::parse(self.uri.query().unwrap_or("").as_bytes()) {
             if key != "lang" {
                 query.append_pair(&key, &value);
             }
         }
         query.append_pair("lang", other.tag());
+        format!("{}?{}", self.uri.path(), query.finish())
+    }
+
+    fn of(parts: &Parts) -> Self {
         Self {
-            lang,
-            href: format!("{}?{}", parts.uri.path(), query.finish()),
+            lang: Lang::of(parts),
+            uri: parts.uri.clone(),
         }
     }
 }
@@ -161,12 +167,12 @@ mod tests {
         let dutch = switch("/consultaties?status=https%3A%2F%2Fe%2Fs&pagina=2");
         assert_eq!(dutch.lang, Lang::Nl);
         assert_eq!(
-            dutch.href,
+            dutch.href(),
             "/consultaties?status=https%3A%2F%2Fe%2Fs&pagina=2&lang=en"
         );
         let english = switch("/zoeken?lang=en&q=klimaat+plan");
         assert_eq!(english.lang, Lang::En);
-        assert_eq!(english.href, "/zoeken?q=klimaat+plan&lang=nl");
-        assert_eq!(switch("/").href, "/?lang=en");
+        assert_eq!(english.href(), "/zoeken?q=klimaat+plan&lang=nl");
+        assert_eq!(switch("/").href(), "/?lang=en");
     }
 }

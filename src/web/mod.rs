@@ -44,9 +44,21 @@ use crate::store::Store;
 
 pub use error::ApiError;
 
-/// Everything a handler needs, cheap to clone.
+/// Everything a handler needs, cheap to clone: one reference count, however many parts (the
+/// router clones it for every request, several times).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+pub struct Shared {
     /// The store.
     pub store: Store,
     /// The compiled page templates.
@@ -95,7 +107,7 @@ impl AppState {
             keyring,
             metrics,
         } = parts;
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             pusher,
             search,
             store,
@@ -109,7 +121,7 @@ impl AppState {
             templates: Arc::new(templates()?),
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
             config: Arc::new(config),
-        })
+        })))
     }
 }
 

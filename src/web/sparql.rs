@@ -44,7 +44,6 @@ const FORM: &str = "application/x-www-form-urlencoded";
 const SPARQL_QUERY: &str = "application/sparql-query";
 const SPARQL_UPDATE: &str = "application/sparql-update";
 
-#[tracing::instrument(skip_all, fields(method = %method))]
 async fn query(
     State(state): State<AppState>,
     method: Method,
