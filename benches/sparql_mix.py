@@ -98,7 +98,7 @@ def free_port():
 class Server:
     """A server process on 127.0.0.1 with its SPARQL endpoint URL."""
 
-    def __init__(self, name, command, path, log_file, env=None, wait_for_dumps=False):
+    def __init__(self, name, command, path, log_file, env=None):
         self.name = name
         self.port = free_port()
         self.path = path
@@ -122,25 +122,6 @@ class Server:
             time.sleep(0.3)
         else:
             sys.exit(f"{name} did not answer within 120 s; see {log_file}")
-        if wait_for_dumps:
-            self.wait_for_startup_dumps(log_file)
-
-    def wait_for_startup_dumps(self, log_file, limit_s=600):
-        """Agora writes its two dumps when it starts (a minute or more at a million triples,
-        on one core) unless its latest dump is recent: measuring during them would measure the
-        dump too. Needs the log at info level, where Agora says "dump written" (or "none
-        written at start")."""
-        deadline = time.time() + limit_s
-        while time.time() < deadline:
-            with open(log_file, errors="replace") as f:
-                text = f.read()
-            # A restart within the dump interval writes none (its latest dump is recent).
-            if text.count("dump written") >= 2 or "none written at start" in text:
-                return
-            if self.process.poll() is not None:
-                sys.exit(f"agora exited while writing its dumps; see {log_file}")
-            time.sleep(0.5)
-        log(f"agora's start-up dumps did not finish within {limit_s} s; measuring anyway")
 
     def request_path(self, query):
         return self.path + "?" + urllib.parse.urlencode({"query": query})
@@ -203,12 +184,14 @@ def start_agora(agora, data_dir, logs, timeout=TIME_LIMIT_S, max_concurrent=None
     # Every load-tool connection comes from 127.0.0.1: Agora's per-client share (half the slots
     # by default) would refuse most of them with 429, which is right for the public but would
     # measure the limit, not the endpoint. The bound on queries evaluated at once still holds.
-    command = [agora, "serve", "--data", data_dir, "--no-demo", "--bind", "127.0.0.1:{PORT}",
+    # --no-dumps: the dumps Agora writes at start (minutes at a few million triples) would run
+    # beside the measurement, and `oxigraph serve` has no such work.
+    command = [agora, "serve", "--data", data_dir, "--no-demo", "--no-dumps", "--bind", "127.0.0.1:{PORT}",
                "--query-timeout", timeout, "--max-queries-per-client", "100000"]
     if max_concurrent:
         command += ["--max-concurrent-queries", max_concurrent]
     env = {"LD_PRELOAD": str(preload)} if preload else None
-    return Server("agora", command, "/sparql", logs / "agora.log", env, wait_for_dumps=True)
+    return Server("agora", command, "/sparql", logs / "agora.log", env)
 
 
 def start_oxigraph(oxigraph, data_dir, logs):

@@ -368,8 +368,7 @@ class Bsbm:
         return process.returncode, time.perf_counter() - started, " ".join(str(c) for c in command)
 
     def measure(self, which, td_data, runs, warmup):
-        """One server start (Agora writes its dumps at start: a minute at this size): the timed
-        runs, then qualification mode once."""
+        """One server start: the timed runs, then qualification mode once."""
         out = self.cache / "run" / f"{which}-{self.products}.xml"
         qual = self.cache / "run" / f"{which}-{self.products}.qual"
         out.unlink(missing_ok=True)
@@ -406,28 +405,18 @@ class Bsbm:
 
 
 def bsbm_dump_note(record):
-    """When Agora's start-up dumps (the published default graph as gzip Turtle, written in the
-    background at every start) finished, against when the timed run ran: a dump still running
-    takes a core from the server."""
+    """Whether Agora wrote dumps beside the timed run: a dump still running takes a core from
+    the server. The benchmarks start it with --no-dumps (benches/sparql_mix.py, start_agora)."""
     cache = Path(record.get("tools", "~/.cache/agora/bsbm/tools")).expanduser().parent
-    log_file, xml = cache / "run" / "agora.log", cache / "run" / f"agora-{record['products']}.xml"
-    if not log_file.exists() or not xml.exists():
-        return "Agora's start-up dumps: no log kept."
-    stamps = [line.split()[0] for line in log_file.read_text(errors="replace").splitlines()
-              if "dump written" in line]
-    stamps = [re.sub(r"\x1b\[[0-9;]*m", "", stamp)[:19].replace("T", " ") for stamp in stamps]
-    ended = datetime.datetime.utcfromtimestamp(xml.stat().st_mtime)
-    began = ended - datetime.timedelta(seconds=record.get("agora", {}).get("s") or 0)
-    partial = sorted((cache / f"agora-{record['products']}" / "dumps").glob("*.partial"))
-    text = (f"Agora writes two dumps at every start (records as N-Quads, the published default graph as Turtle, "
-            f"gzip, in the background). The timed Agora run (warm-up and measurement) ran from "
-            f"{began:%H:%M:%S} to {ended:%H:%M:%S} UTC. ")
-    if len(stamps) >= 2 and max(stamps)[11:] <= f"{began:%H:%M:%S}":
-        return text + f"The dumps were written before it, at {', '.join(s[11:] for s in stamps)} UTC."
-    left = f" ({partial[-1].stat().st_size / 2**20:,.0f} MiB of gzip written when the server stopped)" if partial else ""
-    return text + ("**The Turtle dump of the published default graph (the 3.5 M BSBM triples) did not finish "
-                   f"during the whole run{left}: a background thread of Agora took CPU from its queries throughout, "
-                   "which `oxigraph serve` does not have; Agora's figure is pessimistic by that much.**")
+    log_file = cache / "run" / "agora.log"
+    if not log_file.exists():
+        return "Agora's dumps: no log kept."
+    text = log_file.read_text(errors="replace")
+    if "--no-dumps" in text or "dump written" not in text:
+        return ("Agora ran with `--no-dumps`: no dump was written beside the measurement "
+                "(`oxigraph serve` has no such work either).")
+    return ("**Agora wrote dumps while it served this run (see its log): a background thread took CPU "
+            "from its queries; Agora's figure is pessimistic by that much.**")
 
 
 def parse_bsbm_xml(path):
@@ -583,9 +572,8 @@ class Report:
             "|---|---:|---:|---:|---:|---:|---:|",
         )
         self.peer("bsbm", "BSBM QMpH (10k products, 2 clients)", a.get("qmph"), o.get("qmph"),
-                  why="the same engine answers; Agora adds its HTTP stack per request (about 0.1 ms of CPU), "
-                      "holds twice the quads (the dataset graph and the default graph) in a bigger store, and, in this "
-                      "run, wrote its start-up Turtle dump in the background throughout (see the BSBM section)")
+                  why="the same engine answers; Agora adds its HTTP stack per request (tens of microseconds of CPU) "
+                      "and holds twice the quads (the dataset graph and the default graph) in a bigger store")
         queries = sorted(set(a.get("queries", {})) | set(o.get("queries", {})), key=lambda n: int(n))
         for number in queries:
             qa, qo = a.get("queries", {}).get(number, {}), o.get("queries", {}).get(number, {})
