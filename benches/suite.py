@@ -44,7 +44,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shlex
 import shutil
 import signal
