@@ -7,21 +7,23 @@ use anyhow::Context;
 use crate::app::{shutdown_signal, Application};
 use crate::config::{Command, ServeArgs, ServeConfig};
 
-/// How many malloc arenas glibc may create in `agora serve` (`MALLOC_ARENA_MAX`) unless the
-/// environment says otherwise.
+/// How many malloc arenas glibc may create per core in `agora serve` (`MALLOC_ARENA_MAX`) unless
+/// the environment says otherwise: half of glibc's default of eight.
 ///
-/// glibc gives a thread that finds the arenas in use one of its own, up to eight per core.
-/// Reads and writes run on Tokio's blocking pool, whose threads come and go, and RocksDB's block
-/// cache and memtables are freed by other threads than the ones that allocated them, so a server
-/// soon has all sixteen, and each keeps the high-water mark of what was freed in it: in a
-/// six-minute soak on two cores, 15 thread arenas held 101 MiB of the server's 120 MiB of
-/// anonymous memory, which grew by 30 MiB per thousand records written; with two arenas it grew
-/// by 13 MiB per thousand (README, "Soak"). Two rather than one, so that the connection threads
-/// and the blocking pool seldom wait for each other's lock.
-pub const MALLOC_ARENAS: &str = "2";
+/// glibc gives a thread that finds the arenas in use one of its own. Reads and writes run on
+/// Tokio's blocking pool, whose threads come and go, and RocksDB's block cache and memtables are
+/// freed by other threads than the ones that allocated them, so a server soon has all the arenas
+/// it may, and each keeps the high-water mark of what was freed in it: with glibc's default (16
+/// on two cores) a six-minute soak ended at 216 MiB, with two arenas at 127 MiB (README, "Soak").
+/// Two arenas cost queries dearly, though: threads then wait for each other's arena lock, and
+/// the BSBM explore mix ran at 35,600 to 37,700 query mixes per hour with two arenas against
+/// 46,500 with eight (oxigraph's server, with glibc's default, 49,800; README, "BSBM"). Four per
+/// core keeps most of that speed for about 40 MiB more than two (a three-minute soak: 189 against
+/// 147 MiB in the last quarter, both growing by about 17 MiB per 1,000 records written).
+pub const MALLOC_ARENAS_PER_CORE: usize = 4;
 
 /// For `agora serve` on glibc: runs this same command again in this process (`exec`) with
-/// `MALLOC_ARENA_MAX` set to [`MALLOC_ARENAS`], unless the environment already bounds the arenas
+/// `MALLOC_ARENA_MAX` set to [`MALLOC_ARENAS_PER_CORE`] times the cores, unless the environment already bounds the arenas
 /// (`MALLOC_ARENA_MAX`, or `GLIBC_TUNABLES` naming `glibc.malloc.arena_max`). glibc reads the
 /// setting once, before `main`, and the crate has no unsafe code to call `mallopt`, so starting
 /// again is the way to set it. Call it before any thread starts. Returns only when it did not
@@ -50,11 +52,13 @@ fn restart_with_malloc_arena_max() -> Option<std::io::Error> {
     if let Some(name) = arguments.next() {
         command.arg0(name);
     }
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let arenas = (MALLOC_ARENAS_PER_CORE * cores).to_string();
     // `exec` returns only on failure.
     Some(
         command
             .args(arguments)
-            .env("MALLOC_ARENA_MAX", MALLOC_ARENAS)
+            .env("MALLOC_ARENA_MAX", arenas)
             .exec(),
     )
 }
