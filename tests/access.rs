@@ -31,7 +31,12 @@ async fn a_token_removed_from_the_token_file_is_refused_without_a_restart() {
     let record = fixture("valid/organisatie.ttl");
     assert_eq!(app.push(GENT_TOKEN, &record).await.status(), 201);
 
-    std::fs::write(&file, format!("kaleidos:{KALEIDOS_TOKEN}\n")).expect("written");
+    // Replaced whole (written aside, then renamed), as an operator's tool should: a file
+    // rewritten in place can be read half-written by the periodic reload (an empty keyring
+    // until the next one).
+    let next = dir.path().join("tokens.next");
+    std::fs::write(&next, format!("kaleidos:{KALEIDOS_TOKEN}\n")).expect("written");
+    std::fs::rename(&next, &file).expect("renamed");
     let started = std::time::Instant::now();
     let status = loop {
         let status = app.push(GENT_TOKEN, &record).await.status();
