@@ -23,8 +23,9 @@ use crate::config::{Command, ServeArgs, ServeConfig};
 pub const MALLOC_ARENAS_PER_CORE: usize = 4;
 
 /// For `agora serve` on glibc: runs this same command again in this process (`exec`) with
-/// `MALLOC_ARENA_MAX` set to [`MALLOC_ARENAS_PER_CORE`] times the cores, unless the environment already bounds the arenas
-/// (`MALLOC_ARENA_MAX`, or `GLIBC_TUNABLES` naming `glibc.malloc.arena_max`). glibc reads the
+/// `MALLOC_ARENA_MAX` set to [`MALLOC_ARENAS_PER_CORE`] times the cores, unless the environment
+/// already bounds the arenas (`MALLOC_ARENA_MAX`, or `GLIBC_TUNABLES` naming
+/// `glibc.malloc.arena_max`). glibc reads the
 /// setting once, before `main`, and the crate has no unsafe code to call `mallopt`, so starting
 /// again is the way to set it. Call it before any thread starts. Returns only when it did not
 /// start again: `Some(error)` if it could not (the server then runs with glibc's default).

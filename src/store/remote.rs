@@ -421,7 +421,8 @@ impl RemoteStore {
     pub(super) fn claim(&self) -> Result<Claim, StoreError> {
         let system = &self.system;
         let started = Instant::now();
-        for round in 0u32.. {
+        let mut round = 0u32;
+        loop {
             let claim = NamedNode::new_unchecked(format!("urn:uuid:{}", uuid::Uuid::new_v4()));
             let at = Literal::from(epoch_millis());
             self.update(&format!(
@@ -473,8 +474,8 @@ impl RemoteStore {
             let ceiling = 2u64 << round.min(6);
             let pause = 1 + (uuid::Uuid::new_v4().as_u128() % u128::from(ceiling)) as u64;
             std::thread::sleep(Duration::from_millis(pause));
+            round += 1;
         }
-        unreachable!("the claim loop returns or fails")
     }
 
     /// Removes a claim on the write lock (ours, not taken, or an abandoned one).
