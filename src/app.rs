@@ -4,7 +4,6 @@
 //! [`Application::build`] binds before it returns, so callers (tests) can ask for port 0 and
 //! read the real port with [`Application::port`].
 
-use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
 
@@ -195,18 +194,9 @@ impl Application {
             }
             _ => None,
         };
-        // Small responses must not wait for the client's delayed ACK (Nagle): up to 40 ms each.
-        let listener = self.listener.tap_io(|tcp| {
-            if let Err(error) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %error, "could not set TCP_NODELAY");
-            }
-        });
-        let served = axum::serve(
-            listener,
-            app(self.state).into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await;
+        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let served =
+            crate::web::server::serve(self.listener, app(self.state), workers, shutdown).await;
         releaser.abort();
         flusher.abort();
         if let Some(remote_follower) = remote_follower {

@@ -28,10 +28,9 @@ pub struct Metrics {
 
 #[derive(Default)]
 struct Inner {
-    /// (route template, method, status) -> requests.
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    /// route template -> latency histogram.
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    /// Route template -> its requests and latencies. One lock and, once a route has been seen,
+    /// no allocation per request.
+    routes: Mutex<BTreeMap<String, RouteStats>>,
     query_timeouts: AtomicU64,
     queries_refused: AtomicU64,
     client_queries_refused: AtomicU64,
@@ -41,6 +40,13 @@ struct Inner {
     auth_rate_limited: AtomicU64,
     search_rebuilds: AtomicU64,
     token_reloads: AtomicU64,
+}
+
+#[derive(Default)]
+struct RouteStats {
+    /// (method, status, requests): a handful per route, so a list beats a map.
+    requests: Vec<(String, u16, u64)>,
+    latency: Histogram,
 }
 
 #[derive(Default, Clone)]
@@ -86,23 +92,25 @@ pub enum Counter {
 impl Metrics {
     /// Counts one request to `route` (a route template such as `/id/{kind}/{id}`).
     pub fn observe_request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        {
-            let mut requests = self
-                .inner
-                .requests
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            *requests
-                .entry((route.to_owned(), method.to_owned(), status))
-                .or_default() += 1;
-        }
-        let seconds = elapsed.as_secs_f64();
-        let mut latency = self
+        let mut routes = self
             .inner
-            .latency
+            .routes
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let histogram = latency.entry(route.to_owned()).or_default();
+        let stats = match routes.get_mut(route) {
+            Some(stats) => stats,
+            None => routes.entry(route.to_owned()).or_default(),
+        };
+        match stats
+            .requests
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, count)) => *count += 1,
+            None => stats.requests.push((method.to_owned(), status, 1)),
+        }
+        let seconds = elapsed.as_secs_f64();
+        let histogram = &mut stats.latency;
         for (bucket, bound) in histogram.buckets.iter_mut().zip(LATENCY_BUCKETS) {
             if seconds <= bound {
                 *bucket += 1;
@@ -146,18 +154,20 @@ impl Metrics {
             "counter",
             "HTTP requests by route template, method and status.",
         );
-        {
-            let requests = self
-                .inner
-                .requests
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            for ((route, method, status), count) in requests.iter() {
+        let routes = self
+            .inner
+            .routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for (route, stats) in routes.iter() {
+            let mut requests = stats.requests.clone();
+            requests.sort();
+            for (method, status, count) in requests {
                 let _ = writeln!(
                     out,
                     "agora_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{status}\"}} {count}",
                     label(route),
-                    label(method)
+                    label(&method)
                 );
             }
         }
@@ -167,29 +177,24 @@ impl Metrics {
             "histogram",
             "Time to the response head, by route template (a streamed body may take longer).",
         );
-        {
-            let latency = self
-                .inner
-                .latency
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            for (route, histogram) in latency.iter() {
-                let route = label(route);
-                for (bound, count) in LATENCY_BUCKETS.iter().zip(histogram.buckets) {
-                    let _ = writeln!(
-                        out,
-                        "agora_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
-                    );
-                }
+        for (route, stats) in routes.iter() {
+            let histogram = &stats.latency;
+            let route = label(route);
+            for (bound, count) in LATENCY_BUCKETS.iter().zip(histogram.buckets) {
                 let _ = writeln!(
                     out,
-                    "agora_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n\
-                     agora_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n\
-                     agora_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                    histogram.count, histogram.sum, histogram.count
+                    "agora_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
                 );
             }
+            let _ = writeln!(
+                out,
+                "agora_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n\
+                 agora_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n\
+                 agora_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                histogram.count, histogram.sum, histogram.count
+            );
         }
+        drop(routes);
         let counters = [
             (
                 "agora_sparql_timeouts_total",

@@ -164,36 +164,6 @@ fn a_server_killed_mid_stream_keeps_every_acknowledged_write_and_no_partial_reco
     let _ = server.child.wait();
 }
 
-/// `agora serve` starts again with `MALLOC_ARENA_MAX` at four per core (glibc's malloc arenas
-/// held most of a soak's memory growth, and too few slow queries: README, "Soak"), in the same
-/// process, and keeps an operator's setting.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[test]
-fn serve_bounds_the_malloc_arenas_unless_the_environment_does() {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    let bounded = format!("MALLOC_ARENA_MAX={}", 4 * cores);
-    for (given, expected) in [(None, bounded.as_str()), (Some("3"), "MALLOC_ARENA_MAX=3")] {
-        let (_dir, data) = temp_data_dir();
-        let mut command = server_command(&data, &[]);
-        command.env_remove("GLIBC_TUNABLES");
-        match given {
-            Some(value) => command.env("MALLOC_ARENA_MAX", value),
-            None => command.env_remove("MALLOC_ARENA_MAX"),
-        };
-        let mut server = start(command);
-        let environment = std::fs::read(format!("/proc/{}/environ", server.child.id()))
-            .expect("the server's environment is readable");
-        let arenas: Vec<_> = environment
-            .split(|byte| *byte == 0)
-            .filter(|variable| variable.starts_with(b"MALLOC_ARENA_MAX="))
-            .map(|variable| String::from_utf8_lossy(variable).into_owned())
-            .collect();
-        let _ = server.child.kill();
-        let _ = server.child.wait();
-        assert_eq!(arenas, [expected], "given {given:?}");
-    }
-}
-
 /// SIGTERM while a large batch is being validated and written: the server finishes the request
 /// in flight before it exits (axum's graceful shutdown waits for it, and the runtime waits for
 /// the blocking write), so the batch is acknowledged and whole after a restart.

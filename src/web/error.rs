@@ -124,6 +124,11 @@ impl IntoResponse for ApiError {
                 HeaderValue::from_static("Bearer realm=\"agora\""),
             );
         }
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            // The rest of the body was not read: the connection cannot carry another request,
+            // and a client that pooled it would send its next request into a closed socket.
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let Some(seconds) = retry_after.and_then(|text| HeaderValue::from_str(&text).ok()) {
             headers.insert(header::RETRY_AFTER, seconds);
         }

@@ -131,11 +131,16 @@ impl<S: Send + Sync> FromRequestParts<S> for LanguageSwitch {
 
 /// Remembers a `?lang=` choice in a cookie.
 pub async fn remember(request: Request, next: Next) -> Response {
-    let chosen = request.uri().query().and_then(|query| {
-        form_urlencoded::parse(query.as_bytes())
-            .find(|(key, _)| key == "lang")
-            .and_then(|(_, value)| Lang::parse(&value))
-    });
+    // Most requests have no `lang` (a SPARQL query string can be long: not decoded for nothing).
+    let chosen = request
+        .uri()
+        .query()
+        .filter(|query| query.contains("lang="))
+        .and_then(|query| {
+            form_urlencoded::parse(query.as_bytes())
+                .find(|(key, _)| key == "lang")
+                .and_then(|(_, value)| Lang::parse(&value))
+        });
     let mut response = next.run(request).await;
     if let Some(lang) = chosen {
         let cookie = format!(

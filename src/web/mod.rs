@@ -20,6 +20,7 @@ mod push;
 mod query_page;
 mod record_pages;
 mod search;
+pub mod server;
 mod sparql;
 mod themis;
 

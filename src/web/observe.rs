@@ -78,12 +78,13 @@ pub async fn record_metrics(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let route = route_of(&request).to_owned();
-    let method = request.method().as_str().to_owned();
+    // Both are cheap to keep: a matched path is a shared string, a standard method is inline.
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let method = request.method().clone();
     let response = next.run(request).await;
     state.metrics.observe_request(
-        &route,
-        &method,
+        route.as_ref().map_or(UNMATCHED, MatchedPath::as_str),
+        method.as_str(),
         response.status().as_u16(),
         started.elapsed(),
     );
