@@ -7,7 +7,6 @@
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
 use axum::response::Response;
 use oxigraph::model::{Literal, Term};
 
@@ -129,10 +128,10 @@ impl<S: Send + Sync> FromRequestParts<S> for LanguageSwitch {
     }
 }
 
-/// Remembers a `?lang=` choice in a cookie.
-pub async fn remember(request: Request, next: Next) -> Response {
+/// The language a request chooses with `?lang=`, if any (see [`remember_choice`]).
+pub fn chosen(request: &Request) -> Option<Lang> {
     // Most requests have no `lang` (a SPARQL query string can be long: not decoded for nothing).
-    let chosen = request
+    request
         .uri()
         .query()
         .filter(|query| query.contains("lang="))
@@ -140,8 +139,11 @@ pub async fn remember(request: Request, next: Next) -> Response {
             form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == "lang")
                 .and_then(|(_, value)| Lang::parse(&value))
-        });
-    let mut response = next.run(request).await;
+        })
+}
+
+/// Remembers a `?lang=` choice (from [`chosen`]) in a cookie on `response`.
+pub fn remember_choice(response: &mut Response, chosen: Option<Lang>) {
     if let Some(lang) = chosen {
         let cookie = format!(
             "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
@@ -151,7 +153,6 @@ pub async fn remember(request: Request, next: Next) -> Response {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
-    response
 }
 
 #[cfg(test)]

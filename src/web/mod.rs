@@ -34,7 +34,6 @@ use tera::Tera;
 use tokio::sync::Semaphore;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::auth::Keyring;
 use crate::config::ServeConfig;
@@ -242,7 +241,6 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .merge(themis::router())
         .fallback(not_found)
-        .layer(axum::middleware::from_fn(lang::remember))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
@@ -272,10 +270,8 @@ pub fn app(state: AppState) -> Router {
         )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            observe::record_metrics,
+            observe::around,
         ))
-        .layer(TraceLayer::new_for_http().make_span_with(observe::make_span))
-        .layer(axum::middleware::from_fn(observe::request_id))
         .with_state(state)
 }
 

@@ -6,12 +6,11 @@
 
 use std::time::Instant;
 
-use axum::body::Body;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Span;
+use tracing::Instrument;
 
 use crate::web::AppState;
 
@@ -22,8 +21,13 @@ const MAX_REQUEST_ID_LEN: usize = 64;
 /// The route label of requests that matched no route (bounded cardinality: never the raw path).
 const UNMATCHED: &str = "unmatched";
 
-/// Gives the request an id (kept in its headers for the span) and echoes it in the response.
-pub async fn request_id(mut request: Request, next: Next) -> Response {
+/// Everything done around each request, in one middleware (each middleware layer costs a clone
+/// of the routes and a boxed future per request): gives the request an id (a plain incoming
+/// `X-Request-Id`, or a new UUID), runs it in a span carrying that id (every log line of the
+/// request has it), echoes the id in the response, counts and times the request by route
+/// template, and remembers a `?lang=` choice in a cookie (`lang::remember_choice`).
+pub async fn around(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
     let id = request
         .headers()
         .get(REQUEST_ID)
@@ -33,8 +37,31 @@ pub async fn request_id(mut request: Request, next: Next) -> Response {
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let value = HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("invalid"));
     request.headers_mut().insert(REQUEST_ID, value.clone());
-    let mut response = next.run(request).await;
+    // Both are cheap to keep: a matched path is a shared string, a standard method is inline.
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let method = request.method().clone();
+    let route_name = route.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
+    let span = tracing::info_span!(
+        "request",
+        method = %method,
+        route = route_name,
+        path = %request.uri().path(),
+        request_id = %id,
+    );
+    let language = crate::web::lang::chosen(&request);
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let status = response.status();
+    if status.is_server_error() {
+        span.in_scope(|| tracing::error!(status = status.as_u16(), "answered with a server error"));
+    }
     response.headers_mut().insert(REQUEST_ID, value);
+    crate::web::lang::remember_choice(&mut response, language);
+    state.metrics.observe_request(
+        route_name,
+        method.as_str(),
+        status.as_u16(),
+        started.elapsed(),
+    );
     response
 }
 
@@ -46,49 +73,6 @@ fn acceptable(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
-}
-
-/// The span of one request: method, route template, path and request id.
-pub fn make_span(request: &axum::http::Request<Body>) -> Span {
-    let id = request
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("");
-    tracing::info_span!(
-        "request",
-        method = %request.method(),
-        route = route_of(request),
-        path = %request.uri().path(),
-        request_id = %id,
-    )
-}
-
-fn route_of<B>(request: &axum::http::Request<B>) -> &str {
-    request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(UNMATCHED, MatchedPath::as_str)
-}
-
-/// Counts the request by route template, method and status, and times it to the response head.
-pub async fn record_metrics(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    // Both are cheap to keep: a matched path is a shared string, a standard method is inline.
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let method = request.method().clone();
-    let response = next.run(request).await;
-    state.metrics.observe_request(
-        route.as_ref().map_or(UNMATCHED, MatchedPath::as_str),
-        method.as_str(),
-        response.status().as_u16(),
-        started.elapsed(),
-    );
-    response
 }
 
 #[cfg(test)]
