@@ -23,6 +23,12 @@ What it does:
    record with its last acknowledged label, and no other record of this run, refused ones
    included), then the server is stopped (SIGINT, graceful) and `agora check` must find the
    folder clean.
+5. Does memory follow the data or the running time? Before the checks, the server idles for
+   `--settle` seconds and its memory is taken ("after the soak, settled"). After `agora check`, a
+   fresh server starts on the final folder, serves the same read mix for `--fresh-seconds`, idles
+   for `--settle` seconds and its memory is taken too ("fresh, settled"). A server that kept
+   something per request or per write holds more after the soak than the fresh one on the same
+   data; one whose memory follows the data holds about the same.
 
 Designed refusals are 503 (overload, time limit) and 429 (per-client limits); any other non-2xx
 status, any socket error, a lost or extra record or a failed check makes the run fail (exit 1).
@@ -320,6 +326,30 @@ def wrk(port, requests, connections, seconds, request_file):
     return result
 
 
+def settle(memory, seconds):
+    """The server's memory ({VmRSS, RssAnon, RssFile} in KiB) after `seconds` without requests."""
+    mix.log(f"idle for {seconds} s before the settled memory is taken")
+    time.sleep(seconds)
+    return memory.status()
+
+
+def fresh_memory(args, command, env, requests, work):
+    """A fresh server on the soaked folder, after the same read mix: (settled memory, peak RSS)."""
+    server = mix.Server("agora", shlex.split(args.wrap) + command, "/sparql", work / "agora-fresh.log", env)
+    pid = descendant(server.process.pid, args.agora) if args.wrap else server.process.pid
+    stop = threading.Event()
+    memory = MemorySampler(pid, stop)
+    memory.start()
+    wrk(server.port, requests, args.connections, args.fresh_seconds, work / "requests-fresh.txt")
+    settled = settle(memory, args.settle)
+    stop.set()
+    memory.join(timeout=5)
+    if pid != server.process.pid:
+        os.kill(pid, signal.SIGINT)
+    server.stop()
+    return settled, max((sample[1] for sample in memory.samples), default=0)
+
+
 def stored_organisations(port):
     rows = select(port, f"SELECT ?o ?l WHERE {{ ?o <{SKOS}prefLabel> ?l FILTER(STRSTARTS(STR(?o), '{PREFIX}')) "
                         f"FILTER(LANG(?l) = 'nl') }}")
@@ -353,6 +383,11 @@ def main():
                              "(memory is sampled from the agora process below it)")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="environment of the server, e.g. MALLOC_ARENA_MAX=2 (repeatable)")
+    parser.add_argument("--settle", type=int, default=30,
+                        help="seconds the server idles before its settled memory is taken")
+    parser.add_argument("--fresh-seconds", type=int, default=60,
+                        help="seconds of the read mix a fresh server on the final data serves "
+                             "before its memory is compared (0: no comparison)")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and the server log")
     args = parser.parse_args()
     for tool in (args.agora, "wrk"):
@@ -396,18 +431,21 @@ def soak(args, work):
     mix.log(f"{len(requests)} distinct read requests, {args.pushers} pushers, {args.seconds} s")
 
     stop = threading.Event()
-    pushers = [Pusher(index, port, stop) for index in range(args.pushers)]
+    stop_pushing = threading.Event()  # the pushers stop with the reads, the sampler after settling
+    pushers = [Pusher(index, port, stop_pushing) for index in range(args.pushers)]
     memory = MemorySampler(pid, stop, data, lambda: sum(len(p.acknowledged) for p in pushers))
     memory.start()
     for pusher in pushers:
         pusher.start()
     started = time.time()
     reads = wrk(port, requests, args.connections, args.seconds, work / "requests.txt")
-    stop.set()
+    stop_pushing.set()
     for pusher in pushers:
         pusher.join(timeout=180)
-    memory.join(timeout=5)
     elapsed = time.time() - started
+    settled = settle(memory, args.settle)
+    stop.set()
+    memory.join(timeout=5)
 
     acknowledged, refused, uncertain = {}, set(), set()
     failures = []
@@ -427,6 +465,10 @@ def soak(args, work):
     check = subprocess.run([args.agora, "check", "--data", str(data)], capture_output=True, text=True)
     check_line = next((l for l in check.stdout.splitlines() if l.startswith(("clean:", "PROBLEMS:"))),
                       check.stdout.strip()[-300:] or check.stderr.strip()[-300:])
+
+    fresh = None
+    if args.fresh_seconds:
+        fresh = fresh_memory(args, command, env, requests, work)
 
     undesigned = {status: count for status, count in reads["statuses"].items()
                   if not 200 <= status < 300 and status not in DESIGNED}
@@ -450,7 +492,7 @@ def soak(args, work):
         latencies += pusher.latencies
         for status, count in pusher.statuses.items():
             push_statuses[status] = push_statuses.get(status, 0) + count
-    report = render(args, requests, reads, push_statuses, latencies, memory, elapsed,
+    report = render(args, requests, reads, push_statuses, latencies, memory, elapsed, settled, fresh,
                     acknowledged, found, refused, uncertain, missing, wrong, unexpected, check_line, failures)
     print(report)
     out = Path(args.report) if args.report else HERE / f"results-{datetime.date.today().isoformat()}.md"
@@ -459,8 +501,8 @@ def soak(args, work):
     return 1 if failures else 0
 
 
-def render(args, requests, reads, push_statuses, latencies, memory, elapsed, acknowledged, found,
-           refused, uncertain, missing, wrong, unexpected, check_line, failures):
+def render(args, requests, reads, push_statuses, latencies, memory, elapsed, settled, fresh, acknowledged,
+           found, refused, uncertain, missing, wrong, unexpected, check_line, failures):
     def mib(kib):
         return f"{kib / 1024:.0f} MiB"
 
@@ -545,6 +587,22 @@ def render(args, requests, reads, push_statuses, latencies, memory, elapsed, ack
                           "per 1,000 records acknowledged in between"]
     else:
         lines.append("- no samples (/proc not readable)")
+    if settled:
+        lines += ["", "### Memory that follows the data, or the running time", "",
+                  "Memory after idling "
+                  f"{args.settle} s (so that freed pages are back with the system): the soaked server, "
+                  f"then a fresh server started on the soaked folder after {args.fresh_seconds} s of the same "
+                  "read mix. What the soak's running time left behind is the difference.", "",
+                  "| server | RSS | anonymous | file-backed | peak RSS |", "|---|---|---|---|---|",
+                  f"| after the soak ({elapsed:.0f} s), settled | {mib(settled.get('VmRSS', 0))} | "
+                  f"{mib(settled.get('RssAnon', 0))} | {mib(settled.get('RssFile', 0))} | {mib(max(rss, default=0))} |"]
+        if fresh and fresh[0]:
+            fresh_settled, fresh_peak = fresh
+            lines.append(f"| fresh on the same data ({args.fresh_seconds} s of reads), settled | "
+                         f"{mib(fresh_settled.get('VmRSS', 0))} | {mib(fresh_settled.get('RssAnon', 0))} | "
+                         f"{mib(fresh_settled.get('RssFile', 0))} | {mib(fresh_peak)} |")
+            lines += ["", f"- left behind by the soak (anonymous, soaked minus fresh): "
+                          f"{(settled.get('RssAnon', 0) - fresh_settled.get('RssAnon', 0)) / 1024:+.0f} MiB"]
     lines += ["", "## Failures", ""] + ([f"- {f}" for f in failures[:50]] or ["none"]) + [""]
     return "\n".join(lines)
 
