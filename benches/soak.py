@@ -590,7 +590,8 @@ def render(args, requests, reads, push_statuses, latencies, memory, elapsed, set
     if settled:
         lines += ["", "### Memory that follows the data, or the running time", "",
                   "Memory after idling "
-                  f"{args.settle} s (so that freed pages are back with the system): the soaked server, "
+                  f"{args.settle} s (freed pages have had time to go back to the system, though jemalloc only "
+                  "returns them on its own with its background thread): the soaked server, "
                   f"then a fresh server started on the soaked folder after {args.fresh_seconds} s of the same "
                   "read mix. What the soak's running time left behind is the difference.", "",
                   "| server | RSS | anonymous | file-backed | peak RSS |", "|---|---|---|---|---|",
