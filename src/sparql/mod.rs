@@ -123,18 +123,25 @@ impl ProtocolRequest {
         })
     }
 
-    /// Parses the query. Relative IRIs resolve against the endpoint's own IRI,
-    /// `{base}/sparql`: the protocol lets the service define the base IRI ("which MAY be the
-    /// service endpoint"), and without one `CONSTRUCT { <s> <p> 1 } WHERE {}` would not parse.
-    pub fn parse(&self, base: &BaseIri) -> Result<spargebra::Query, SparqlSyntaxError> {
-        let parser = spargebra::SparqlParser::new();
-        // `BaseIri` guarantees an absolute IRI; were it refused, relative IRIs would not parse.
-        let parser = parser
-            .clone()
-            .with_base_iri(endpoint_iri(base))
-            .unwrap_or(parser);
-        parser.parse_query(&self.query)
+    /// Parses the query with `parser` (see [`endpoint_parser`]).
+    pub fn parse(
+        &self,
+        parser: &spargebra::SparqlParser,
+    ) -> Result<spargebra::Query, SparqlSyntaxError> {
+        parser.clone().parse_query(&self.query)
     }
+}
+
+/// The endpoint's query parser, made once: relative IRIs resolve against the endpoint's own IRI,
+/// `{base}/sparql`. The protocol lets the service define the base IRI ("which MAY be the
+/// service endpoint"), and without one `CONSTRUCT { <s> <p> 1 } WHERE {}` would not parse.
+pub fn endpoint_parser(base: &BaseIri) -> spargebra::SparqlParser {
+    let parser = spargebra::SparqlParser::new();
+    // `BaseIri` guarantees an absolute IRI; were it refused, relative IRIs would not parse.
+    parser
+        .clone()
+        .with_base_iri(endpoint_iri(base))
+        .unwrap_or(parser)
 }
 
 /// How deeply a query may nest. spargebra's parser (and the algebra walks after it) recurse once
@@ -548,7 +555,7 @@ mod tests {
         assert!(nesting_depth(&query) < 10, "{}", nesting_depth(&query));
         let request = ProtocolRequest::from_parameters(&params(&[("query", &query)]), None)
             .expect("accepted");
-        assert!(request.parse(&base).is_ok());
+        assert!(request.parse(&endpoint_parser(&base)).is_ok());
         for (_, text) in crate::sparql::examples::EXAMPLES
             .iter()
             .map(|e| (e.name, e.text))
@@ -579,7 +586,9 @@ mod tests {
             &params(&[("query", "CONSTRUCT { <s> <p> 1 } WHERE {}")]),
             None,
         )?;
-        let query = request.parse(&BaseIri::parse("https://agora.vlaanderen.be")?)?;
+        let query = request.parse(&endpoint_parser(&BaseIri::parse(
+            "https://agora.vlaanderen.be",
+        )?))?;
         assert!(
             query
                 .to_string()

@@ -223,7 +223,9 @@ impl Store {
             }
             (QueryResults::Graph(triples), ResultFormat::Graph(format)) => {
                 let mut serializer = RdfSerializer::from_format(format);
-                for (prefix, namespace) in vocab::ns::PREFIXES {
+                // Each prefix is an IRI to check: only for the formats that write them.
+                let writes_prefixes = !matches!(format, RdfFormat::NTriples | RdfFormat::NQuads);
+                for (prefix, namespace) in vocab::ns::PREFIXES.iter().filter(|_| writes_prefixes) {
                     serializer = serializer
                         .with_prefix(*prefix, *namespace)
                         .expect("the built-in prefixes are valid IRIs");

@@ -65,6 +65,8 @@ pub struct Shared {
     pub templates: Arc<Templates>,
     /// The validated configuration.
     pub config: Arc<ServeConfig>,
+    /// The parser of `/sparql` queries, with the endpoint's base IRI.
+    pub query_parser: spargebra::SparqlParser,
     /// Evaluation slots of `/sparql`: at most `max_concurrent_queries` queries run at once.
     pub query_slots: Arc<Semaphore>,
     /// Validates and writes pushed records.
@@ -119,6 +121,7 @@ impl AppState {
             shutting_down: Arc::default(),
             store_size: Arc::default(),
             templates: Arc::new(templates()?),
+            query_parser: crate::sparql::endpoint_parser(&config.base_iri),
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
             config: Arc::new(config),
         })))

@@ -34,7 +34,7 @@ pub async fn around(State(state): State<AppState>, mut request: Request, next: N
         .and_then(|value| value.to_str().ok())
         .filter(|id| acceptable(id))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        .unwrap_or_else(new_request_id);
     let value = HeaderValue::from_str(&id).unwrap_or(HeaderValue::from_static("invalid"));
     request.headers_mut().insert(REQUEST_ID, value.clone());
     // Both are cheap to keep: a matched path is a shared string, a standard method is inline.
@@ -65,6 +65,24 @@ pub async fn around(State(state): State<AppState>, mut request: Request, next: N
     response
 }
 
+/// A new request id: UUID-shaped (version 4 bits set), made of a random half drawn once per
+/// process and a counter, so ids never repeat within a process and differ between processes.
+/// `Uuid::new_v4` per request would ask the kernel for fresh random bytes each time (a system
+/// call on the path of every request, cheap lookups included).
+fn new_request_id() -> String {
+    static PROCESS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let process = *PROCESS.get_or_init(|| uuid::Uuid::new_v4().as_u64_pair().0);
+    let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&process.to_be_bytes());
+    bytes[8..].copy_from_slice(&count.to_be_bytes());
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
 /// Whether an incoming id is kept: 1 to 64 characters, letters, digits and `-_.:` only (no
 /// spaces or control characters that could forge log lines).
 fn acceptable(id: &str) -> bool {
@@ -86,5 +104,15 @@ mod tests {
         assert!(!acceptable("a b"));
         assert!(!acceptable("line\nforged"));
         assert!(!acceptable(&"x".repeat(65)));
+    }
+
+    #[test]
+    fn new_ids_are_uuids_and_do_not_repeat() {
+        let first = new_request_id();
+        let second = new_request_id();
+        assert_ne!(first, second);
+        let parsed = uuid::Uuid::parse_str(&first).expect("a UUID");
+        assert_eq!(parsed.get_version_num(), 4);
+        assert_eq!(first[..18], second[..18], "one process, one random half");
     }
 }

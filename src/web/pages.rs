@@ -434,7 +434,7 @@ async fn describe(
     let store = state.store.clone();
     let deadline = Deadline::start(state.config.query_timeout);
     let cancellation = deadline.token();
-    let bytes = tokio::task::spawn_blocking(move || {
+    let evaluation = tokio::task::spawn_blocking(move || {
         store.evaluate(
             query,
             QueryOptions {
@@ -444,9 +444,12 @@ async fn describe(
             format,
             Vec::new(),
         )
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
+    });
+    let bytes = deadline
+        .watch(evaluation)
+        .await
+        .ok_or(QueryError::Cancelled)?
+        .map_err(|e| ApiError::Internal(e.into()))??;
     drop(deadline);
     Ok(bytes)
 }
@@ -525,7 +528,7 @@ pub async fn run_list_queries(
     let store: Store = state.store.clone();
     let deadline = Deadline::start(state.config.query_timeout);
     let cancellation = deadline.token();
-    let results = tokio::task::spawn_blocking(move || -> Result<_, QueryError> {
+    let evaluation = tokio::task::spawn_blocking(move || -> Result<_, QueryError> {
         let listed = lists
             .iter()
             .map(|list| list_page(&store, list, &cancellation))
@@ -535,9 +538,12 @@ pub async fn run_list_queries(
             .map(|query| store.select_with(query.text, &query.parameters, cancellation.clone()))
             .collect::<Result<Vec<_>, _>>()?;
         Ok((listed, others))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))??;
+    });
+    let results = deadline
+        .watch(evaluation)
+        .await
+        .ok_or(QueryError::Cancelled)?
+        .map_err(|e| ApiError::Internal(e.into()))??;
     drop(deadline);
     Ok(results)
 }

@@ -117,7 +117,7 @@ async fn run(
 ) -> Result<Results, ApiError> {
     let request = ProtocolRequest::from_parameters(parameters, None)?;
     let parsed = request
-        .parse(&state.config.base_iri)
+        .parse(&state.query_parser)
         .map_err(QueryError::from)?;
     let permit = crate::web::sparql::query_slot(state, client).await?;
     let deadline = Deadline::start(state.config.query_timeout);
@@ -133,9 +133,10 @@ async fn run(
         drop(permit);
         table
     });
-    let table = tokio::time::timeout_at(deadline.answer_by(), evaluation)
+    let table = deadline
+        .watch(evaluation)
         .await
-        .map_err(|_| QueryError::Cancelled)?
+        .ok_or(QueryError::Cancelled)?
         .map_err(|error| ApiError::Internal(error.into()))??;
     drop(deadline);
     Ok(present(state.config.base_iri.as_str(), table))

@@ -86,7 +86,7 @@ async fn query(
     }
     let request = ProtocolRequest::from_parameters(&parameters, query_body)?;
     let parsed = request
-        .parse(&state.config.base_iri)
+        .parse(&state.query_parser)
         .map_err(QueryError::from)?;
     let available = offers(&parsed);
     let offer = negotiate::choose_offer(accept, available)?;
@@ -101,17 +101,11 @@ async fn query(
         }
         // A lookup with a large answer: streamed from the blocking pool like any other query.
     }
-    let metrics = state.metrics.clone();
-
     let deadline = Deadline::start(state.config.query_timeout);
-    let answer_by = deadline.answer_by();
-    let cancellation = deadline.token();
     let options = QueryOptions {
-        default_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
-            .then(|| request.default_graphs.clone()),
-        named_graphs: (!request.default_graphs.is_empty() || !request.named_graphs.is_empty())
-            .then(|| request.named_graphs.clone()),
-        cancellation,
+        default_graphs: has_dataset.then(|| request.default_graphs.clone()),
+        named_graphs: has_dataset.then(|| request.named_graphs.clone()),
+        cancellation: deadline.token(),
     };
     let (sender, mut receiver) = mpsc::channel::<Message>(CHUNKS_IN_FLIGHT);
     let store = state.store.clone();
@@ -123,19 +117,19 @@ async fn query(
             sender: sender.clone(),
         };
         let outcome = store.evaluate(parsed, options, offer.format, writer);
-        // The evaluation is over: its slots go back before the last bytes are sent, so that a
+        // The evaluation is over: its slot goes back before the last bytes are sent, so that a
         // client which sends its next query as soon as it has this answer finds its slot free.
-        drop(deadline);
         drop(permit);
         match outcome {
             Ok(writer) => {
                 let _receiver_gone = writer.finish();
             }
+            // Cancelled and nobody waits: the client went away, or the handler answered "time
+            // limit" already (and counted it).
+            Err(QueryError::Cancelled) if sender.is_closed() => {
+                tracing::debug!("query cancelled: nobody waits for its answer any more");
+            }
             Err(error) => {
-                if matches!(error, QueryError::Cancelled) {
-                    metrics.increment(Counter::QueryTimeout);
-                    tracing::warn!("query cancelled at the time limit");
-                }
                 let _receiver_gone = sender.blocking_send(Message::Failed(error));
             }
         }
@@ -143,33 +137,55 @@ async fn query(
 
     // Wait for the first chunk: an error before any byte is sent still gets its own status, and
     // a result that fits in one chunk is sent whole, with a Content-Length.
-    let first = tokio::time::timeout_at(answer_by, receiver.recv())
-        .await
-        .map_err(|_| {
-            tracing::warn!("query still running past its time limit: answered without it");
-            QueryError::Cancelled
-        })?;
+    let Some(first) = deadline.watch(receiver.recv()).await else {
+        tracing::warn!("query still running past its time limit: answered without it");
+        timed_out(&state, &deadline, &QueryError::Cancelled);
+        return Err(QueryError::Cancelled.into());
+    };
     let body = match first {
         Some(Message::Last(bytes)) => Body::from(bytes),
         Some(Message::Chunk(first)) => {
-            let rest = futures_util::stream::unfold(receiver, |mut receiver| async move {
-                match receiver.recv().await? {
-                    Message::Chunk(bytes) | Message::Last(bytes) => Some((Ok(bytes), receiver)),
-                    Message::Failed(error) => {
-                        tracing::warn!(error = %error, "query failed after its response started");
-                        Some((Err(io::Error::other(error.to_string())), receiver))
-                    }
-                }
-            });
+            // The deadline goes with the stream: it keeps the time limit while the answer is
+            // sent, and dropping the stream (the client went away) cancels the evaluation.
+            let rest = futures_util::stream::unfold(
+                Some((receiver, deadline, state)),
+                |sending| async move {
+                    let (mut receiver, deadline, state) = sending?;
+                    let message = deadline.watch(receiver.recv()).await;
+                    let error = match message {
+                        None => QueryError::Cancelled,
+                        Some(None) => return None,
+                        Some(Some(Message::Chunk(bytes) | Message::Last(bytes))) => {
+                            return Some((Ok(bytes), Some((receiver, deadline, state))))
+                        }
+                        Some(Some(Message::Failed(error))) => error,
+                    };
+                    timed_out(&state, &deadline, &error);
+                    tracing::warn!(error = %error, "query failed after its response started");
+                    let error = io::Error::other(error.to_string());
+                    Some((Err(error), None))
+                },
+            );
             Body::from_stream(futures_util::StreamExt::chain(
                 futures_util::stream::once(async move { Ok::<_, io::Error>(first) }),
                 rest,
             ))
         }
-        Some(Message::Failed(error)) => return Err(error.into()),
+        Some(Message::Failed(error)) => {
+            timed_out(&state, &deadline, &error);
+            return Err(error.into());
+        }
         None => Body::empty(),
     };
     answer(body, offer.media_type)
+}
+
+/// Counts and logs a query stopped at its time limit.
+fn timed_out(state: &AppState, deadline: &Deadline, error: &QueryError) {
+    if matches!(error, QueryError::Cancelled) && deadline.has_passed() {
+        state.metrics.increment(Counter::QueryTimeout);
+        tracing::warn!("query cancelled at the time limit");
+    }
 }
 
 /// A 200 answer with `body` in `media_type`.
@@ -206,7 +222,7 @@ fn evaluate_here(
 ) -> Result<Option<Vec<u8>>, ApiError> {
     let full = std::cell::Cell::new(false);
     let writer = CappedBuffer {
-        bytes: Vec::new(),
+        bytes: Vec::with_capacity(8 * 1024),
         full: &full,
     };
     let options = QueryOptions {
