@@ -221,17 +221,25 @@ fn evaluate_here(
     format: ResultFormat,
 ) -> Result<Option<Vec<u8>>, ApiError> {
     let full = std::cell::Cell::new(false);
-    let writer = CappedBuffer {
-        bytes: Vec::with_capacity(8 * 1024),
-        full: &full,
-    };
+    // The serializers write many small pieces: a `BufWriter` takes each with an inlined copy.
+    let writer = io::BufWriter::with_capacity(
+        8 * 1024,
+        CappedBuffer {
+            bytes: Vec::with_capacity(8 * 1024),
+            full: &full,
+        },
+    );
     let options = QueryOptions {
         default_graphs: None,
         named_graphs: None,
         cancellation: CancellationToken::new(),
     };
-    match state.store.evaluate(query.clone(), options, format, writer) {
-        Ok(writer) => Ok(Some(writer.bytes)),
+    let evaluated = state.store.evaluate(query.clone(), options, format, writer);
+    match evaluated {
+        Ok(writer) => match writer.into_inner() {
+            Ok(buffer) => Ok(Some(buffer.bytes)),
+            Err(_) => Ok(None),
+        },
         Err(_) if full.get() => Ok(None),
         Err(error) => Err(error.into()),
     }
