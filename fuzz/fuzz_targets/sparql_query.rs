@@ -10,9 +10,13 @@ use agora::model::BaseIri;
 use agora::sparql::ProtocolRequest;
 use libfuzzer_sys::fuzz_target;
 
-fn base() -> &'static BaseIri {
-    static BASE: OnceLock<BaseIri> = OnceLock::new();
-    BASE.get_or_init(|| BaseIri::parse("https://agora.vlaanderen.be").expect("a valid base"))
+/// The endpoint's parser, built once as `AppState` builds it.
+fn parser() -> &'static spargebra::SparqlParser {
+    static PARSER: OnceLock<spargebra::SparqlParser> = OnceLock::new();
+    PARSER.get_or_init(|| {
+        let base = BaseIri::parse("https://agora.vlaanderen.be").expect("a valid base");
+        agora::sparql::endpoint_parser(&base)
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -29,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(request) = ProtocolRequest::from_parameters(&parameters[..1], None) else {
         return;
     };
-    let Ok(mut parsed) = request.parse(base()) else {
+    let Ok(mut parsed) = request.parse(parser()) else {
         return;
     };
     let _ = agora::sparql::uses_named_graphs(&parsed);
