@@ -204,27 +204,19 @@ fn entry_quads(names: &GraphNames, event: &Event) -> Vec<Quad> {
         .collect()
 }
 
-/// Replaces the single value of `predicate` on `subject` in the events graph.
+/// Replaces the value `old` (read by the caller) of `predicate` on `subject` in the events graph.
 fn set_value(
     transaction: &mut Tx<'_>,
     names: &GraphNames,
     subject: NamedNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
+    old: Option<Term>,
     value: Literal,
-) -> Result<(), StoreError> {
-    let old: Vec<Quad> = transaction
-        .quads_for_pattern(
-            Some(subject.into()),
-            Some(predicate),
-            None,
-            Some(names.events().into()),
-        )
-        .collect::<Result<_, _>>()?;
-    for quad in &old {
-        transaction.remove(quad);
+) {
+    if let Some(old) = old {
+        transaction.remove(QuadRef::new(subject, predicate, &old, names.events()));
     }
     transaction.insert(QuadRef::new(subject, predicate, &value, names.events()));
-    Ok(())
 }
 
 /// Appends an event for the record `state` to its collection's log. The caller holds the write
@@ -241,13 +233,18 @@ pub(super) fn append(
     let Some(collection) = Collection::of_class(state.class.as_ref()) else {
         return Ok(());
     };
+    // Each counter is read once and its old value removed by name: every update of a counter
+    // leaves a RocksDB tombstone under the same key prefix until compaction, and a prefix scan
+    // walks them all, so a write scans each counter prefix once, not twice.
     let log = names.events();
-    let last: Option<DateTime> = literal_value(object_of(transaction, names, log, PROV_AT_TIME)?);
-    let time = match last {
+    let last_time = object_of(transaction, names, log, PROV_AT_TIME)?;
+    let time = match literal_value::<DateTime>(last_time.clone()) {
         Some(last) if last > now => last,
         _ => now,
     };
-    let sequence = count(transaction, names, collection)?;
+    let head = head_iri(names, collection);
+    let last_count = object_of(transaction, names, head.as_ref(), AGORA_EVENT_COUNT)?;
+    let sequence = literal_value(last_count.clone()).unwrap_or(0);
     let event = Event {
         collection,
         sequence,
@@ -260,15 +257,22 @@ pub(super) fn append(
     for quad in entry_quads(names, &event) {
         transaction.insert(&quad);
     }
-    let head = head_iri(names, collection);
     set_value(
         transaction,
         names,
         head.as_ref(),
         AGORA_EVENT_COUNT,
+        last_count,
         integer(sequence + 1),
-    )?;
-    set_value(transaction, names, log, PROV_AT_TIME, Literal::from(time))?;
+    );
+    set_value(
+        transaction,
+        names,
+        log,
+        PROV_AT_TIME,
+        last_time,
+        Literal::from(time),
+    );
     Ok(())
 }
 
@@ -310,22 +314,26 @@ impl BulkEvents {
     ) -> Result<(), StoreError> {
         for (collection, count) in &self.counts {
             let head = head_iri(names, *collection);
+            let old = object_of(transaction, names, head.as_ref(), AGORA_EVENT_COUNT)?;
             set_value(
                 transaction,
                 names,
                 head.as_ref(),
                 AGORA_EVENT_COUNT,
+                old,
                 integer(*count),
-            )?;
+            );
         }
         if !self.counts.is_empty() {
+            let old = object_of(transaction, names, names.events(), PROV_AT_TIME)?;
             set_value(
                 transaction,
                 names,
                 names.events(),
                 PROV_AT_TIME,
+                old,
                 Literal::from(time),
-            )?;
+            );
         }
         Ok(())
     }

@@ -946,7 +946,13 @@ fn replace_graph(
             transaction.remove(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
         }
     }
-    for triple in new.iter().filter(|triple| !old.contains(**triple)) {
+    // In the record's order, not the set's: triples about one subject stay together, so
+    // RocksDB's memtable inserts of consecutive keys land near each other.
+    let mut inserted = HashSet::new();
+    for triple in triples
+        .iter()
+        .filter(|triple| !old.contains(*triple) && inserted.insert(*triple))
+    {
         transaction.insert(triple.as_ref().in_graph(graph));
         if public {
             transaction.insert(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
