@@ -194,7 +194,7 @@ impl Application {
             }
             _ => None,
         };
-        let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let workers = self.state.config.http_workers;
         let served =
             crate::web::server::serve(self.listener, app(self.state), workers, shutdown).await;
         releaser.abort();

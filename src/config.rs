@@ -268,6 +268,11 @@ pub struct ServeArgs {
     #[arg(long, env = "AGORA_MAX_CONCURRENT_QUERIES")]
     pub max_concurrent_queries: Option<usize>,
 
+    /// Threads that serve HTTP connections (each a single-threaded event loop; evaluation and
+    /// store work run on a separate pool). Defaults to the number of CPU cores.
+    #[arg(long, env = "AGORA_HTTP_WORKERS")]
+    pub http_workers: Option<usize>,
+
     /// Largest request body accepted, in bytes (a SPARQL query sent by POST, for instance).
     #[arg(long, env = "AGORA_MAX_BODY_BYTES", default_value_t = defaults::MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
@@ -420,6 +425,8 @@ pub struct ServeConfig {
     pub query_timeout: Duration,
     /// Queries evaluated at once.
     pub max_concurrent_queries: usize,
+    /// Threads serving HTTP connections.
+    pub http_workers: usize,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
     /// Largest push body, in bytes.
@@ -487,6 +494,9 @@ pub enum ConfigError {
     /// Bad concurrency bound.
     #[error("--max-concurrent-queries must be at least 1")]
     MaxConcurrentQueries,
+    /// Bad HTTP worker count.
+    #[error("--http-workers must be at least 1")]
+    HttpWorkers,
     /// Bad per-client bound.
     #[error("--max-queries-per-client must be at least 1")]
     MaxQueriesPerClient,
@@ -522,6 +532,11 @@ pub mod defaults {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     }
 
+    /// Threads serving HTTP connections: one per core.
+    pub fn http_workers() -> usize {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    }
+
     /// Queries one client may run at once: half of the slots, at least 1.
     pub fn max_queries_per_client(max_concurrent_queries: usize) -> usize {
         (max_concurrent_queries / 2).max(1)
@@ -541,6 +556,7 @@ impl ServeConfig {
             base_iri,
             query_timeout: Duration::from_secs_f64(defaults::QUERY_TIMEOUT_S),
             max_concurrent_queries,
+            http_workers: defaults::http_workers(),
             max_body_bytes: defaults::MAX_BODY_BYTES,
             max_push_bytes: defaults::MAX_PUSH_BYTES,
             tokens: Tokens::default(),
@@ -584,6 +600,11 @@ impl ServeConfig {
             base_iri: BaseIri::parse(&args.store.base_iri)?,
             query_timeout: Duration::from_secs_f64(args.query_timeout),
             max_concurrent_queries,
+            http_workers: match args.http_workers {
+                Some(0) => return Err(ConfigError::HttpWorkers),
+                Some(n) => n,
+                None => defaults::http_workers(),
+            },
             max_body_bytes: args.max_body_bytes,
             max_push_bytes: args.max_push_bytes,
             tokens: {
@@ -726,6 +747,24 @@ mod tests {
         };
         assert_eq!(config(&[])?.feeds.dump_dir, Some(PathBuf::from("d/dumps")));
         assert_eq!(config(&["--no-dumps"])?.feeds.dump_dir, None);
+        Ok(())
+    }
+
+    #[test]
+    fn http_workers_default_to_the_cores_and_zero_is_refused() -> Result<(), ConfigError> {
+        let config = |extra: &[&str]| {
+            let cli = Cli::parse_from(["agora", "serve"].iter().chain(extra));
+            let Command::Serve(args) = cli.command else {
+                panic!("serve parses as serve");
+            };
+            ServeConfig::from_args(&args)
+        };
+        assert_eq!(config(&[])?.http_workers, defaults::http_workers());
+        assert_eq!(config(&["--http-workers", "3"])?.http_workers, 3);
+        assert!(matches!(
+            config(&["--http-workers", "0"]),
+            Err(ConfigError::HttpWorkers)
+        ));
         Ok(())
     }
 

@@ -28,12 +28,11 @@ use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, Method};
 use axum::Router;
 use tera::Tera;
 use tokio::sync::Semaphore;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::Keyring;
 use crate::config::ServeConfig;
@@ -244,24 +243,6 @@ pub fn app(state: AppState) -> Router {
         .merge(admin::router())
         .merge(themis::router())
         .fallback(not_found)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-            ),
-        ))
         .layer(
             // Browser clients (Comunica, YASGUI, notebooks) query from other origins. Writes need
             // a bearer token, which browsers never send on their own, so CORS cannot turn a
