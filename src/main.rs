@@ -20,21 +20,5 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 fn main() -> ExitCode {
     let cli = agora::config::Cli::parse();
     agora::telemetry::init(cli.log_format);
-    purge_in_the_background();
     agora::cli::run(cli)
-}
-
-/// Starts jemalloc's background thread, which returns freed pages to the system on its decay
-/// schedule. Without it pages are purged only when a thread allocates again in the same arena,
-/// so memory freed by a burst (a heavy query, a batch of pushes) stayed resident on an idle
-/// server. Two 3-minute soaks on the demo store, one after the other (`benches/soak.py`, settled
-/// 30 s): anonymous memory 62 MiB with the thread against 85 MiB without, and 33 MiB against
-/// 48 MiB more than a fresh server on the same data. One thread is enough for the handful of
-/// arenas a server uses.
-fn purge_in_the_background() {
-    let started = tikv_jemalloc_ctl::max_background_threads::write(1)
-        .and_then(|()| tikv_jemalloc_ctl::background_thread::write(true));
-    if let Err(error) = started {
-        tracing::warn!(error = %error, "jemalloc's background purging thread did not start");
-    }
 }
