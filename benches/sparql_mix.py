@@ -568,7 +568,7 @@ def main():
     parser.add_argument("--agora-max-concurrent",
                         default=os.environ.get("AGORA_BENCH_MIX_MAX_CONCURRENT", "default,16"),
                         help="Agora's --max-concurrent-queries, one Agora run per comma-separated "
-                             "value ('default': Agora's own, one per core)")
+                             "value ('default': Agora's own, eight per core)")
     parser.add_argument("--agora-nodelay", action="store_true",
                         help="run Agora with benches/sparql_mix/nodelay.c preloaded (TCP_NODELAY "
                              "on accepted sockets), to measure the effect of Nagle's algorithm")
@@ -727,7 +727,7 @@ def render(args, facts, notes, configurations, clients_list, variants, agora_res
         + (f" Load: `agora load` {facts['agora_load_s']:.0f} s, `oxigraph load` {facts['oxigraph_load_s']:.0f} s."
            if "agora_load_s" in facts and "oxigraph_load_s" in facts else ""),
         f"- Servers: `agora serve --no-demo --query-timeout {TIME_LIMIT_S} --max-queries-per-client 100000 [--max-concurrent-queries N]` (every load connection comes from 127.0.0.1, so the per-client share is lifted) "
-        "(column Agora slots: `default` is Agora's own bound, one query per core; a number is the flag), "
+        "(column Agora slots: `default` is Agora's own bound, eight queries per core; a number is the flag), "
         "GET `/sparql`; `oxigraph serve` without a time limit (its `--timeout-s` spawns a thread per "
         "query that sleeps the whole limit: at the lookups' rate it ran out of threads and crashed), GET `/query`. "
         "`Accept: application/sparql-results+json` (DESCRIBE: `application/n-triples`).",

@@ -63,10 +63,10 @@ SIZE_STEPS = ("sparql", "pages", "feeds", "load")
 ONCE_STEPS = ("validate", "push", "kaleidos", "bsbm")
 # The peers the issue names, for the report.
 BSBM_REFERENCE = {"oxigraph 0.5.13 (shared/bench, 2026-11-23)": 54_301, "Virtuoso 7.2.5.1": 19_669}
-SLOTS_WHY = ("Agora bounds evaluation to one query per core (two here) and answers 503 when no slot frees "
-             "within 2 s, by design; on this overloaded machine the heavy `.rq` queries hold both slots, so "
-             "the requests behind them get the 503 (counted as errors, not answers: see the errors column, and "
-             "the 503s among the answer checks) while `oxigraph serve`, unbounded, queues them all")
+SLOTS_WHY = ("Agora bounds evaluation (eight queries per core by default, sixteen here) and answers 503 when "
+             "no slot frees within 2 s, by design; when heavy `.rq` queries hold the slots, the requests behind "
+             "them get the 503 (counted as errors, not answers: see the errors column, and the 503s among the "
+             "answer checks) while `oxigraph serve`, unbounded, queues them all")
 TRIPLES_PER_RECORD = 290  # the generator's mean, to turn a triple count into records
 
 
