@@ -534,11 +534,16 @@ pub mod defaults {
     /// them and the quick ones finish (1.42; four per core: 0.81). Each query still has its time
     /// limit.
     pub fn max_concurrent_queries() -> usize {
-        8 * std::thread::available_parallelism().map_or(2, |n| n.get())
+        8 * cores()
     }
 
     /// Threads serving HTTP connections: one per core.
     pub fn http_workers() -> usize {
+        cores()
+    }
+
+    /// The CPU cores this process may use (2 when the system cannot tell).
+    fn cores() -> usize {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     }
 
