@@ -28,9 +28,12 @@ BSBM is third-party Java code and is not part of this repository: `--bsbm-tools 
 (`-fc -pc N -s nt -ud -tc N/20`, about 3.5 M triples at 10,000 products) is generated into the cache.
 Agora loads it with `agora load --dataset bsbm` (the operator path for external datasets).
 
-Every step's figures go to `--results DIR` (default `~/.cache/agora/suite`) as `<step>-<size>.json`;
-a later run reuses a step whose file is there (`--rerun` measures again), so a suite stopped half-way
-resumes, and `--report-only` writes BENCHMARKS.md from what is there. While a step runs, the load
+Every step's figures go to `--figures DIR` (default `benches/results/` in this repository, committed
+with BENCHMARKS.md) as `<step>-<size>.json`, each with the commit it measured; logs, raw outputs and
+the binary copy go to `--results DIR` (default `~/.cache/agora/suite`). A later run reuses a step
+whose file is there (`--rerun` measures again), so a suite stopped half-way resumes, a session can
+add one size to the figures another session left (machines here are new each session, caches
+empty), and `--report-only` writes BENCHMARKS.md from what is there. While a step runs, the load
 average is sampled every 5 s and reported with its figures: the machine is shared, and the figures
 are as noisy as the load says.
 
@@ -147,12 +150,15 @@ class Suite:
         self.args = args
         self.results = Path(args.results).expanduser()
         self.results.mkdir(parents=True, exist_ok=True)
+        self.figures = Path(args.figures).expanduser()
+        self.figures.mkdir(parents=True, exist_ok=True)
+        self.commit = mix.git_state()
         self.target = Path(args.target_dir).expanduser()
         self.agora = args.agora or str(self.results / "bin" / "agora")
         self.env = {**os.environ, "CARGO_TARGET_DIR": str(self.target), "AGORA_BENCH_AGORA": self.agora}
 
     def path(self, step, size=None):
-        return self.results / (f"{step}-{size}.json" if size else f"{step}.json")
+        return self.figures / (f"{step}-{size}.json" if size else f"{step}.json")
 
     def done(self, step, size=None):
         return self.path(step, size).exists() and not self.args.rerun
@@ -160,7 +166,7 @@ class Suite:
     def run_step(self, step, size, command, env=None, json_out=None, cwd=REPO):
         """Runs one benchmark process and stores its JSON with the command, times and load."""
         out = self.path(step, size)
-        raw = Path(json_out) if json_out else out.with_suffix(".raw.json")
+        raw = Path(json_out) if json_out else self.results / f"{out.stem}.raw.json"
         raw.unlink(missing_ok=True)
         printable = " ".join(f"{k}={v}" for k, v in (env or {}).items() if k != "AGORA_BENCH_JSON")
         printable = (printable + " " if printable else "") + " ".join(shlex.quote(str(c)) for c in command)
@@ -174,7 +180,7 @@ class Suite:
                                      env={**self.env, **(env or {}), "AGORA_BENCH_JSON": str(raw)})
             elapsed = time.perf_counter() - clock
         figures = json.loads(raw.read_text()) if raw.exists() else None
-        record = {"step": step, "size": size, "command": printable, "exit": process.returncode,
+        record = {"step": step, "size": size, "commit": self.commit, "command": printable, "exit": process.returncode,
                   "started": started.isoformat(timespec="seconds"), "elapsed_s": elapsed,
                   "load": load.summary(), "quick": self.args.quick, "figures": figures,
                   "log": str(logfile)}
@@ -224,7 +230,7 @@ class Suite:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             facts["oxigraph_store_bytes"] = mix.folder_bytes(ox_dir)
             shutil.rmtree(ox_dir, ignore_errors=True)
-        record = {"step": "load", "size": size, "exit": 0, "quick": self.args.quick,
+        record = {"step": "load", "size": size, "commit": self.commit, "exit": 0, "quick": self.args.quick,
                   "command": f"agora generate --triples {size} --seed 1; agora load; oxigraph load (named graphs only)",
                   "started": started.isoformat(timespec="seconds"),
                   "elapsed_s": (datetime.datetime.now() - started).total_seconds(),
@@ -270,7 +276,7 @@ class Suite:
             "AGORA_BENCH_PUBLICATIONS": 200 if self.args.quick else 1000})
 
     def bsbm(self):
-        record = Bsbm(self).run()
+        record = {**Bsbm(self).run(), "commit": self.commit}
         self.path("bsbm").write_text(json.dumps(record, indent=1) + "\n")
         return record
 
@@ -477,7 +483,8 @@ def step_note(record):
     when = record.get("started", "?").replace("T", " ")
     mode = "quick" if record.get("quick") else "full"
     status = "" if record.get("exit", 0) == 0 else f", **exit {record['exit']}: incomplete**"
-    return f"{mode} mode, started {when}, {fmt(record.get('elapsed_s'), 0)} s, {load_text(record)}{status}"
+    commit = f", commit {record['commit']}" if record.get("commit") else ""
+    return f"{mode} mode, started {when}{commit}, {fmt(record.get('elapsed_s'), 0)} s, {load_text(record)}{status}"
 
 
 def read(results, name):
@@ -511,7 +518,7 @@ class Report:
             "Generated by `benches/suite.py`; do not edit by hand (run the suite again).",
             "",
             f"- Date of the report: {datetime.datetime.now():%Y-%m-%d %H:%M} UTC; each section gives when its step ran.",
-            f"- Agora at commit {meta.get('commit', '?')}, release build (`cargo build --release --locked`; cargo benches in the bench profile).",
+            f"- Agora at commit {self.commits(meta)}, release build (`cargo build --release --locked`; cargo benches in the bench profile).",
             f"- Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('memory_gib')} GiB of memory, Linux {m.get('kernel')}; "
             f"{m.get('rustc')}; {m.get('oxigraph')} (pip); {m.get('java')}; Python {m.get('python')}.",
             "- **The machine is shared** (two cores, with another engineer's builds and tests and another "
@@ -532,6 +539,17 @@ class Report:
         self.kaleidos()
         self.closing()
         return "\n".join(self.lines) + "\n"
+
+    def commits(self, meta):
+        """The commits the kept figures measured (each step's note names its own)."""
+        found = []
+        for path in sorted(self.results.glob("*.json")):
+            commit = json.loads(path.read_text()).get("commit") if path.name != "suite.json" else None
+            if commit and commit not in found:
+                found.append(commit)
+        if len(found) > 1:
+            return ", ".join(found) + " (each step says which)"
+        return found[0] if found else meta.get("commit", "?")
 
     # -- sections --
 
@@ -923,7 +941,9 @@ def main():
     parser.add_argument("--skip", help="comma-separated steps not to run")
     parser.add_argument("--harvest-max-triples", type=int, default=3_000_000,
                         help="run the full feed harvest only up to this size")
-    parser.add_argument("--results", default="~/.cache/agora/suite", help="where each step's figures are kept")
+    parser.add_argument("--figures", default=str(REPO / "benches" / "results"),
+                        help="where each step's figures are kept (committed with BENCHMARKS.md)")
+    parser.add_argument("--results", default="~/.cache/agora/suite", help="logs, raw outputs and the binary copy")
     parser.add_argument("--rerun", action="store_true", help="measure steps again even if their figures are kept")
     parser.add_argument("--report-only", action="store_true", help="write BENCHMARKS.md from the kept figures")
     parser.add_argument("--no-build", action="store_true", help="do not run cargo build/bench --no-run first")
@@ -952,7 +972,7 @@ def main():
         invocation = "python3 benches/suite.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         meta["invocations"] = list(dict.fromkeys(meta.get("invocations", []) + [invocation]))
         meta["machine"] = machine()
-        meta["commit"] = mix.git_state()
+        meta["commit"] = suite.commit
         meta_file.write_text(json.dumps(meta, indent=1) + "\n")
         if not args.no_build:
             build(args, suite)
@@ -968,7 +988,7 @@ def main():
                     getattr(suite, step)()
         finally:
             mix.stop_all()
-    report = Report(args, suite.results).render(sizes)
+    report = Report(args, suite.figures).render(sizes)
     Path(args.out).write_text(report)
     log(f"written to {args.out}")
 
