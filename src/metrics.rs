@@ -40,6 +40,8 @@ struct Inner {
     auth_rate_limited: AtomicU64,
     search_rebuilds: AtomicU64,
     token_reloads: AtomicU64,
+    feed_cache_hits: AtomicU64,
+    feed_cache_misses: AtomicU64,
 }
 
 #[derive(Default)]
@@ -87,6 +89,10 @@ pub enum Counter {
     SearchRebuild,
     /// The token file was read again and its tokens replaced.
     TokenReload,
+    /// A feed page answered from memory.
+    FeedCacheHit,
+    /// A feed page read from the store and serialised.
+    FeedCacheMiss,
 }
 
 impl Metrics {
@@ -142,6 +148,8 @@ impl Metrics {
             Counter::AuthRateLimited => &inner.auth_rate_limited,
             Counter::SearchRebuild => &inner.search_rebuilds,
             Counter::TokenReload => &inner.token_reloads,
+            Counter::FeedCacheHit => &inner.feed_cache_hits,
+            Counter::FeedCacheMiss => &inner.feed_cache_misses,
         }
     }
 
@@ -240,6 +248,16 @@ impl Metrics {
                 "agora_token_reloads_total",
                 "Times the token file was read again after it changed.",
                 Counter::TokenReload,
+            ),
+            (
+                "agora_feed_cache_hits_total",
+                "LDES feed pages answered from memory.",
+                Counter::FeedCacheHit,
+            ),
+            (
+                "agora_feed_cache_misses_total",
+                "LDES feed pages read from the store and serialised (then kept if they fit).",
+                Counter::FeedCacheMiss,
             ),
         ];
         for (name, help, counter) in counters {

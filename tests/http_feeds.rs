@@ -219,6 +219,79 @@ async fn full_pages_are_immutable_with_etags_and_link_to_the_next_page() {
     app.stop().await;
 }
 
+/// The value of a counter in `/metrics`.
+async fn counter(app: &TestApp, name: &str) -> u64 {
+    let text = app
+        .get("/metrics", "text/plain")
+        .await
+        .text()
+        .await
+        .expect("metrics");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&format!("{name} ")))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no counter {name} in /metrics"))
+}
+
+#[tokio::test]
+async fn a_page_asked_for_again_comes_from_memory_until_it_grows() {
+    let app = spawn_self_based(50).await;
+    let stream = format!("{}/ldes/organisaties", app.address);
+    let path = "/ldes/organisaties/0";
+    let (hits, misses) = (
+        "agora_feed_cache_hits_total",
+        "agora_feed_cache_misses_total",
+    );
+    let get = |accept: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get(path, accept).await;
+            assert_eq!(response.status(), 200);
+            let headers = response.headers().clone();
+            (headers, response.bytes().await.expect("a body"))
+        }
+    };
+    let (first_headers, first) = get("application/trig").await;
+    let (second_headers, second) = get("application/trig").await;
+    assert_eq!(first, second, "the same bytes");
+    assert_eq!(first_headers["etag"], second_headers["etag"]);
+    assert_eq!(counter(&app, misses).await, 1);
+    assert_eq!(counter(&app, hits).await, 1);
+    // each format is kept apart
+    let (headers, nquads) = get("application/n-quads").await;
+    assert_eq!(headers["content-type"], "application/n-quads");
+    assert_ne!(headers["etag"], first_headers["etag"]);
+    let parse = |format, body: &[u8]| {
+        let mut quads = RdfParser::from_format(format)
+            .for_slice(body)
+            .map(|quad| quad.expect("valid RDF").to_string())
+            .collect::<Vec<_>>();
+        quads.sort();
+        quads
+    };
+    assert_eq!(
+        parse(RdfFormat::NQuads, &nquads),
+        parse(RdfFormat::TriG, &first)
+    );
+    assert_eq!(counter(&app, misses).await, 2);
+    // a push adds an event to the newest page: it is read again, never served stale
+    let (_, before) = fetch(&app, path).await;
+    assert_eq!(
+        app.push(KALEIDOS_TOKEN, &organisation(7, "Nieuw"))
+            .await
+            .status(),
+        201
+    );
+    let (headers, after) = fetch(&app, path).await;
+    assert_eq!(
+        members(&after, &stream).len(),
+        members(&before, &stream).len() + 1
+    );
+    assert_ne!(headers["etag"], first_headers["etag"]);
+    assert_eq!(counter(&app, misses).await, 3);
+    app.stop().await;
+}
+
 #[tokio::test]
 async fn updates_withdrawals_and_released_embargoes_enter_the_stream_in_order() {
     let app = spawn_self_based(50).await;

@@ -38,6 +38,9 @@ pub enum Caching {
 pub struct Document {
     /// The quads (members' content in named graphs).
     pub quads: Vec<Quad>,
+    /// The events it holds (0 for the stream description). A page's content is fixed by its
+    /// number and this count: the events already logged, and their versions, never change.
+    pub events: u64,
     /// Whether it can change.
     pub caching: Caching,
 }
@@ -70,6 +73,7 @@ pub fn stream(names: &GraphNames, collection: Collection) -> Document {
     triples.push(Triple::new(view, vocab::RDF_TYPE, TREE_NODE));
     Document {
         quads: in_default_graph(triples),
+        events: 0,
         caching: Caching::Mutable,
     }
 }
@@ -121,12 +125,20 @@ pub fn page(
     }
     Ok(Some(Document {
         quads,
+        events: events.len() as u64,
         caching: if full {
             Caching::Immutable
         } else {
             Caching::Mutable
         },
     }))
+}
+
+/// How many events page `number` holds when the collection has logged `total`; `None` beyond the
+/// newest page (page 0 always exists, empty while nothing is logged).
+pub fn events_on_page(total: u64, number: u64, size: u64) -> Option<u64> {
+    let from = number.saturating_mul(size);
+    (from <= total).then(|| (total - from).min(size))
 }
 
 /// The stream's own description, repeated on every page so that a client can start anywhere.

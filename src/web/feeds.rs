@@ -5,6 +5,11 @@
 //! served `public, max-age=31536000, immutable`; the newest page and the stream description are
 //! served with a short max-age, [`POLL_SECONDS`], which tells clients how often to poll. Every
 //! answer has a strong `ETag` (a hash of the body), and `If-None-Match` gets 304.
+//!
+//! Pages once served are kept in memory ([`crate::web::feed_cache`]) and served from there while
+//! they hold the same events.
+
+use std::sync::Arc;
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -17,8 +22,10 @@ use sha2::{Digest, Sha256};
 
 use crate::feed::ldes::{self, Caching, Document};
 use crate::feed::vocab::PREFIXES;
+use crate::metrics::Counter;
 use crate::model::{vocab, Collection};
 use crate::web::error::ApiError;
+use crate::web::feed_cache::{Body, Key};
 use crate::web::negotiate::choose;
 use crate::web::AppState;
 
@@ -67,8 +74,11 @@ async fn stream(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let collection = collection(&slug)?;
+    let (media_type, format) = negotiate(&headers)?;
     let document = ldes::stream(state.store.graph_names(), collection);
-    respond(document, &headers).await
+    let caching = document.caching;
+    let body = blocking(move || encode(document, format)).await?;
+    answer(&body, caching, media_type, &headers)
 }
 
 #[tracing::instrument(skip(state, headers))]
@@ -81,47 +91,97 @@ async fn page(
     let number: u64 = number.parse().map_err(|_| {
         ApiError::NotFound(format!("no page {number:?}; pages are numbered from 0"))
     })?;
-    let store = state.store.clone();
+    let (media_type, format) = negotiate(&headers)?;
+    let not_found = || {
+        ApiError::NotFound(format!(
+            "page {number} of /ldes/{slug} does not exist yet; start at /ldes/{slug}/0"
+        ))
+    };
     let size = state.config.feeds.page_size;
-    let document =
-        tokio::task::spawn_blocking(move || ldes::page(&store, collection, number, size))
-            .await
-            .map_err(|error| ApiError::Internal(error.into()))?
-            .map_err(|error| ApiError::Internal(error.into()))?
-            .ok_or_else(|| {
-                ApiError::NotFound(format!(
-                    "page {number} of /ldes/{slug} does not exist yet; start at /ldes/{slug}/0"
-                ))
-            })?;
-    respond(document, &headers).await
+    let store = state.store.clone();
+    let total = blocking(move || Ok(store.event_count(collection)?)).await?;
+    let events = ldes::events_on_page(total, number, size).ok_or_else(not_found)?;
+    let key = Key {
+        collection,
+        number,
+        format,
+    };
+    let body = match state.feed_cache.get(key, events) {
+        Some(body) => {
+            state.metrics.increment(Counter::FeedCacheHit);
+            body
+        }
+        None => {
+            state.metrics.increment(Counter::FeedCacheMiss);
+            let store = state.store.clone();
+            let document = blocking(move || Ok(ldes::page(&store, collection, number, size)?))
+                .await?
+                .ok_or_else(not_found)?;
+            let body = Arc::new(blocking(move || encode(document, format)).await?);
+            state.feed_cache.insert(key, Arc::clone(&body));
+            body
+        }
+    };
+    // From the events the body holds, which may be more than counted above if the page grew
+    // in between.
+    let caching = if body.events == size {
+        Caching::Immutable
+    } else {
+        Caching::Mutable
+    };
+    answer(&body, caching, media_type, &headers)
 }
 
-/// Serialises `document` in the negotiated format with its caching headers, or answers 304.
-async fn respond(document: Document, headers: &HeaderMap) -> Result<Response, ApiError> {
+/// Runs `work` on Tokio's blocking pool (store reads and serialisation block).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?
+        .map_err(ApiError::Internal)
+}
+
+/// The negotiated format: its media type and its index in [`FORMATS`]; 406 if none fits.
+fn negotiate(headers: &HeaderMap) -> Result<(&'static str, usize), ApiError> {
     let accept = headers
         .get(header::ACCEPT)
         .and_then(|value| value.to_str().ok());
     let offers: Vec<[&str; 1]> = FORMATS.iter().map(|(media, _)| [*media]).collect();
     let slices: Vec<&[&str]> = offers.iter().map(|offer| offer.as_slice()).collect();
-    let (media_type, format) = choose(accept, &slices)
-        .map(|index| FORMATS[index])
-        .ok_or_else(|| ApiError::NotAcceptable {
-            available: FORMATS
-                .iter()
-                .map(|(media, _)| *media)
-                .collect::<Vec<_>>()
-                .join(", "),
-        })?;
-    let caching = document.caching;
-    let body = tokio::task::spawn_blocking(move || serialise(&document.quads, format))
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    let etag = format!("\"{}\"", &crate::model::hex(&Sha256::digest(&body))[..32]);
+    let index = choose(accept, &slices).ok_or_else(|| ApiError::NotAcceptable {
+        available: FORMATS
+            .iter()
+            .map(|(media, _)| *media)
+            .collect::<Vec<_>>()
+            .join(", "),
+    })?;
+    Ok((FORMATS[index].0, index))
+}
+
+/// Serialises `document` in format `format` (an index into [`FORMATS`]) with its strong ETag.
+fn encode(document: Document, format: usize) -> anyhow::Result<Body> {
+    let bytes = serialise(&document.quads, FORMATS[format].1)?;
+    Ok(Body {
+        events: document.events,
+        etag: format!("\"{}\"", &crate::model::hex(&Sha256::digest(&bytes))[..32]),
+        bytes: bytes.into(),
+    })
+}
+
+/// The answer for `body`, with its caching headers, or 304 when the client holds it already.
+fn answer(
+    body: &Body,
+    caching: Caching,
+    media_type: &'static str,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let cache_control = match caching {
-        Caching::Immutable => IMMUTABLE.to_owned(),
-        Caching::Mutable => format!("public, max-age={POLL_SECONDS}"),
+        Caching::Immutable => HeaderValue::from_static(IMMUTABLE),
+        Caching::Mutable => HeaderValue::from_str(&format!("public, max-age={POLL_SECONDS}"))
+            .map_err(|error| ApiError::Internal(error.into()))?,
     };
+    let etag = &body.etag;
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|value| value.to_str().ok())
@@ -133,16 +193,17 @@ async fn respond(document: Document, headers: &HeaderMap) -> Result<Response, Ap
     let mut response = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        (StatusCode::OK, body).into_response()
+        (StatusCode::OK, body.bytes.clone()).into_response()
     };
     let headers = response.headers_mut();
-    let value =
-        |text: &str| HeaderValue::from_str(text).map_err(|error| ApiError::Internal(error.into()));
     if !matches {
-        headers.insert(header::CONTENT_TYPE, value(media_type)?);
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
     }
-    headers.insert(header::ETAG, value(&etag)?);
-    headers.insert(header::CACHE_CONTROL, value(&cache_control)?);
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(etag).map_err(|error| ApiError::Internal(error.into()))?,
+    );
+    headers.insert(header::CACHE_CONTROL, cache_control);
     headers.insert(header::VARY, HeaderValue::from_static("Accept"));
     Ok(response)
 }

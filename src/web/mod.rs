@@ -6,6 +6,7 @@
 mod admin;
 mod deadline;
 mod error;
+mod feed_cache;
 mod feeds;
 mod i18n;
 mod lang;
@@ -82,6 +83,8 @@ pub struct Shared {
     pub shutting_down: Arc<AtomicBool>,
     /// The store's size as last measured for `/metrics`, and when.
     pub store_size: Arc<Mutex<Option<(Instant, StoreSize)>>>,
+    /// Feed pages already served.
+    pub feed_cache: feed_cache::FeedCache,
 }
 
 /// What the state is built from besides the configuration.
@@ -119,6 +122,7 @@ impl AppState {
             )),
             shutting_down: Arc::default(),
             store_size: Arc::default(),
+            feed_cache: feed_cache::FeedCache::new(config.feeds.cache_bytes),
             templates: Arc::new(templates()?),
             query_parser: crate::sparql::endpoint_parser(&config.base_iri),
             query_slots: Arc::new(Semaphore::new(config.max_concurrent_queries)),
