@@ -161,7 +161,11 @@ class Suite:
         return self.figures / (f"{step}-{size}.json" if size else f"{step}.json")
 
     def done(self, step, size=None):
-        return self.path(step, size).exists() and not self.args.rerun
+        """Whether the step's figures are kept (a failed step is run again)."""
+        path = self.path(step, size)
+        if self.args.rerun or not path.exists():
+            return False
+        return json.loads(path.read_text()).get("figures") is not None
 
     def run_step(self, step, size, command, env=None, json_out=None, cwd=REPO):
         """Runs one benchmark process and stores its JSON with the command, times and load."""
