@@ -266,7 +266,8 @@ class Suite:
         records = max(1000, self.args.triples // TRIPLES_PER_RECORD)
         return self.cargo_bench("validate", None, "validate", {
             "AGORA_BENCH_RECORDS": min(records, 3000) if q else records,
-            "AGORA_BENCH_SAMPLE": 60 if q else 300})
+            "AGORA_BENCH_SAMPLE": 60 if q else 300,
+            "AGORA_BENCH_PYTHON": pyshacl_python()})
 
     def push(self):
         q = self.args.quick
@@ -453,6 +454,23 @@ def parse_bsbm_xml(path):
 
 
 # --- the report --------------------------------------------------------------------------------
+
+
+PYSHACL = "pyshacl==0.40.1"
+
+
+def pyshacl_python():
+    """A Python with pySHACL, the validation step's peer: a virtual environment of its own under
+    ~/.cache/agora (kept apart from the tests' clients, whose rdflib is pinned), made once."""
+    venv = Path("~/.cache/agora/pyshacl-venv").expanduser()
+    python = venv / "bin" / "python3"
+    marker = venv / (PYSHACL + ".installed")
+    if not marker.exists():
+        log(f"installing {PYSHACL} into {venv}")
+        subprocess.run([sys.executable, "-m", "venv", "--clear", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", PYSHACL], check=True)
+        marker.touch()
+    return str(python)
 
 
 def fmt(value, digits=1):
