@@ -165,7 +165,9 @@ class Suite:
         path = self.path(step, size)
         if self.args.rerun or not path.exists():
             return False
-        return json.loads(path.read_text()).get("figures") is not None
+        record = json.loads(path.read_text())
+        failed = record.get("exit", 0) != 0 or ("figures" in record and record["figures"] is None)
+        return not failed
 
     def run_step(self, step, size, command, env=None, json_out=None, cwd=REPO):
         """Runs one benchmark process and stores its JSON with the command, times and load."""
