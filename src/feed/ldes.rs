@@ -33,6 +33,18 @@ pub enum Caching {
     Mutable,
 }
 
+impl Caching {
+    /// How a page holding `events` events, of `size` a page, may be cached: a full page never
+    /// changes.
+    pub fn of_page(events: u64, size: u64) -> Self {
+        if events == size {
+            Self::Immutable
+        } else {
+            Self::Mutable
+        }
+    }
+}
+
 /// A feed document: its quads and how it may be cached.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -126,11 +138,7 @@ pub fn page(
     Ok(Some(Document {
         quads,
         events: events.len() as u64,
-        caching: if full {
-            Caching::Immutable
-        } else {
-            Caching::Mutable
-        },
+        caching: Caching::of_page(events.len() as u64, size),
     }))
 }
 

@@ -114,22 +114,26 @@ async fn page(
         None => {
             state.metrics.increment(Counter::FeedCacheMiss);
             let store = state.store.clone();
-            let document = blocking(move || Ok(ldes::page(&store, collection, number, size)?))
-                .await?
-                .ok_or_else(not_found)?;
-            let body = Arc::new(blocking(move || encode(document, format)).await?);
+            let body = blocking(move || {
+                ldes::page(&store, collection, number, size)?
+                    .map(|document| encode(document, format))
+                    .transpose()
+            })
+            .await?
+            .ok_or_else(not_found)?;
+            let body = Arc::new(body);
             state.feed_cache.insert(key, Arc::clone(&body));
             body
         }
     };
     // From the events the body holds, which may be more than counted above if the page grew
     // in between.
-    let caching = if body.events == size {
-        Caching::Immutable
-    } else {
-        Caching::Mutable
-    };
-    answer(&body, caching, media_type, &headers)
+    answer(
+        &body,
+        Caching::of_page(body.events, size),
+        media_type,
+        &headers,
+    )
 }
 
 /// Runs `work` on Tokio's blocking pool (store reads and serialisation block).
