@@ -424,3 +424,126 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
     }
     app.stop().await;
 }
+
+/// The `href`s of the cards in the home page's section `id`, in order.
+fn card_links(page: &str, id: &str) -> Vec<String> {
+    let section = page
+        .split(&format!("<section aria-labelledby=\"{id}\">"))
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .unwrap_or_default();
+    section
+        .split("<h3><a href=\"")
+        .skip(1)
+        .filter_map(|card| card.split('"').next())
+        .map(|href| href.replace("&#x2F;", "/").replace("&amp;", "&"))
+        .collect()
+}
+
+/// The path a page links to for `iri` (Agora's own IRIs locally, others through `/resource`).
+fn page_href(iri: &str) -> String {
+    match iri.strip_prefix("https://agora.vlaanderen.be") {
+        Some(path) if path.starts_with("/id/") => path.to_owned(),
+        _ => format!(
+            "/resource?uri={}",
+            form_urlencoded::byte_serialize(iri.as_bytes()).collect::<String>()
+        ),
+    }
+}
+
+/// The home page's lists and the meetings page come from the search index, not from a scan of
+/// the store; they must list what `meetings.rq` and `open-consultations.rq` select, in the same
+/// order, and a pushed meeting must be on them at once.
+#[tokio::test]
+async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
+    let app = spawn_app().await;
+    let query_file = |name: &str| {
+        std::fs::read_to_string(format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR")))
+            .expect("the query file exists")
+    };
+    let selected = |results: serde_json::Value, variable: &str| -> Vec<String> {
+        results["results"]["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .filter_map(|row| row[variable]["value"].as_str().map(page_href))
+            .collect()
+    };
+    let home = || async {
+        let page = app.get("/", BROWSER).await.text().await.expect("a page");
+        (
+            card_links(&page, "open-consultaties"),
+            card_links(&page, "recente-vergaderingen"),
+        )
+    };
+
+    let meetings = selected(app.sparql_select(&query_file("meetings")).await, "meeting");
+    let open = selected(
+        app.sparql_select(&query_file("open-consultations")).await,
+        "consultation",
+    );
+    assert!(
+        meetings.len() >= 4 && !open.is_empty(),
+        "{meetings:?} {open:?}"
+    );
+    let (shown_open, shown_meetings) = home().await;
+    assert_eq!(shown_open, open);
+    assert_eq!(
+        shown_meetings,
+        meetings.iter().take(10).cloned().collect::<Vec<_>>()
+    );
+
+    // The meetings page, filtered by period, lists what meetings.rq selects with the same
+    // parameters.
+    let period = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n";
+    let filtered = query_file("meetings").replace(
+        "VALUES (?from ?to) { (UNDEF UNDEF) }",
+        "VALUES (?from ?to) { (\"2026-10-01\"^^xsd:date \"2026-10-31\"^^xsd:date) }",
+    );
+    let expected = selected(
+        app.sparql_select(&format!("{period}{filtered}")).await,
+        "meeting",
+    );
+    assert!(!expected.is_empty());
+    let page = app
+        .get("/vergaderingen?van=2026-10-01&tot=2026-10-31", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    let listed: Vec<String> = meetings
+        .iter()
+        .filter(|href| {
+            page.contains(&format!("href=\"{}\"", href.replace('/', "&#x2F;")))
+                || page.contains(&format!("href=\"{href}\""))
+        })
+        .cloned()
+        .collect();
+    assert_eq!(listed, expected, "{page}");
+
+    // A meeting pushed with the latest start is the first on the home page at once.
+    let turtle = std::fs::read_to_string(format!(
+        "{}/fixtures/valid/vergaderactiviteit-volledig.ttl",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the fixture exists")
+    .replace("2026-12-04T10:00:00+01:00", "2099-12-04T10:00:00+01:00")
+    .replace("2026-12-04T12:00:00+01:00", "2099-12-04T12:00:00+01:00");
+    let pushed = app.push(crate::helpers::KALEIDOS_TOKEN, &turtle).await;
+    assert!(
+        pushed.status().is_success(),
+        "{}",
+        pushed.text().await.unwrap_or_default()
+    );
+    let (_, shown_meetings) = home().await;
+    assert_eq!(
+        shown_meetings.first().map(String::as_str),
+        Some("/id/vergaderactiviteit/7e570000-0001-4000-8000-000000000001")
+    );
+    let meetings = selected(app.sparql_select(&query_file("meetings")).await, "meeting");
+    assert_eq!(
+        shown_meetings,
+        meetings.iter().take(10).cloned().collect::<Vec<_>>()
+    );
+    app.stop().await;
+}

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use std::str::FromStr;
+
 use oxigraph::model::Term;
+use oxsdatatypes::{Date, DateTime, Integer, TimezoneOffset};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -96,10 +99,31 @@ pub struct SearchDocument {
     pub text_en: String,
     /// Its date (opening, submission, issue, meeting start or creation), as written.
     pub date: Option<String>,
+    /// Where it stands in the date-ordered lists, for the kinds listed by date.
+    pub listed: Option<Listed>,
+}
+
+/// The dates by which a list page orders and filters a resource (see
+/// [`SearchIndex::list`](super::SearchIndex::list)): a meeting's planned start, a consultation's
+/// opening and closing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The instant it is ordered by (a meeting's start, a consultation's opening), in seconds
+    /// since 1970-01-01T00:00:00Z; a value without a time zone is read as UTC.
+    pub when: i64,
+    /// The calendar date of that value as written (its first ten characters) as `yyyymmdd`, for
+    /// the date filters, which compare dates as written.
+    pub day: i64,
+    /// A consultation's closing: its instant in seconds since the epoch, and its value as
+    /// written.
+    pub closes: Option<(i64, String)>,
 }
 
 /// The date fields of the query, most telling first.
 const DATE_FIELDS: [&str; 5] = ["opens", "submitted", "start", "issued", "created"];
+/// The rank of `opens` and `start` in [`DATE_FIELDS`].
+const OPENS: usize = 0;
+const START: usize = 2;
 
 #[derive(Default)]
 struct Collected {
@@ -111,10 +135,12 @@ struct Collected {
     texts_en: Vec<String>,
     has_html: bool,
     dates: BTreeMap<usize, String>,
+    closes: Option<String>,
 }
 
 /// Folds the rows of `search-documents.rq` into one document per resource; resources that are
-/// neither titled nor described are left out.
+/// neither titled nor described are left out, unless a date-ordered list shows them (a meeting
+/// has no title of its own in Kaleidos: its page calls it by its date).
 pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
     let mut resources: BTreeMap<String, Collected> = BTreeMap::new();
     for row in rows.iter() {
@@ -155,6 +181,9 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
                 };
                 push(list, strip_html(text));
             }
+            "closes" => {
+                collected.closes.get_or_insert_with(|| text.to_owned());
+            }
             date => {
                 if let Some(rank) = DATE_FIELDS.iter().position(|name| *name == date) {
                     collected
@@ -175,7 +204,8 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
             if title_nl.is_empty() {
                 title_nl.clone_from(&title_en);
             }
-            if title_nl.is_empty() && collected.texts_nl.is_empty() {
+            let listed = listed(kind, &collected);
+            if title_nl.is_empty() && collected.texts_nl.is_empty() && listed.is_none() {
                 return None;
             }
             Some(SearchDocument {
@@ -187,9 +217,62 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
                 text_nl: collected.texts_nl.join("\n"),
                 text_en: collected.texts_en.join("\n"),
                 date: collected.dates.into_values().next(),
+                listed,
             })
         })
         .collect()
+}
+
+/// The list dates of a meeting (its start) or a consultation (its opening and closing); `None`
+/// for other kinds and for a value that is not a date.
+fn listed(kind: Kind, collected: &Collected) -> Option<Listed> {
+    let (value, closes) = match kind {
+        Kind::Meeting => (collected.dates.get(&START)?, None),
+        Kind::Consultation => {
+            let closes = collected.closes.as_deref()?;
+            (
+                collected.dates.get(&OPENS)?,
+                Some((instant(closes)?, closes.to_owned())),
+            )
+        }
+        _ => return None,
+    };
+    Some(Listed {
+        when: instant(value)?,
+        day: day_number(value)?,
+        closes,
+    })
+}
+
+/// Seconds since 1970-01-01T00:00:00Z of an `xsd:dateTime` or `xsd:date` (its midnight) as
+/// written; a value without a time zone is read as UTC.
+pub fn instant(value: &str) -> Option<i64> {
+    let value = value.trim();
+    let date_time = match DateTime::from_str(value) {
+        Ok(date_time) => date_time,
+        Err(_) => DateTime::try_from(Date::from_str(value).ok()?).ok()?,
+    };
+    let date_time = match date_time.timezone_offset() {
+        Some(_) => date_time,
+        None => date_time.adjust(Some(TimezoneOffset::UTC))?,
+    };
+    let epoch = DateTime::from_str("1970-01-01T00:00:00Z").ok()?;
+    let seconds = date_time.checked_sub(epoch)?.as_seconds().checked_floor()?;
+    Integer::try_from(seconds).ok().map(i64::from)
+}
+
+/// `yyyymmdd` of the date a value is written with (`2026-10-02T10:00:00+02:00` is 20261002).
+pub fn day_number(value: &str) -> Option<i64> {
+    let date = value.trim().get(..10)?;
+    let bytes = date.as_bytes();
+    let shaped = bytes.iter().enumerate().all(|(i, b)| match i {
+        4 | 7 => *b == b'-',
+        _ => b.is_ascii_digit(),
+    });
+    if !shaped {
+        return None;
+    }
+    date.replace('-', "").parse().ok()
 }
 
 fn kind_of(collected: &Collected) -> Option<Kind> {

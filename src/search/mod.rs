@@ -19,7 +19,7 @@
 mod analyser;
 mod documents;
 
-use std::ops::Range;
+use std::ops::{Bound, Range};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,18 +27,19 @@ use std::time::{Duration, Instant};
 
 use oxigraph::model::{Literal, NamedNode, Term};
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 use uuid::Uuid;
 
 pub use analyser::{analyser, terms};
-pub use documents::{strip_html, Kind, SearchDocument};
+pub use documents::{day_number, instant, strip_html, Kind, Listed, SearchDocument};
 
 use crate::store::{ChangeMarker, QueryError, Store, StoreError};
 
@@ -47,7 +48,7 @@ const DOCUMENTS_QUERY: &str = include_str!("../../queries/search-documents.rq");
 
 /// The version of the index's layout (schema, analysers, what is indexed). Raise it when any of
 /// them changes: an index of another format is rebuilt at the next start.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Memory the writer may use before it flushes a segment. Tantivy's floor is 15 MB per thread;
 /// 50 MB keeps a full rebuild of a million-triple store in a few segments.
@@ -140,6 +141,70 @@ pub struct Snippet {
     pub highlights: Vec<Range<usize>>,
 }
 
+/// One page of a list ordered by date (the meetings by start, the open consultations by closing),
+/// answered from the index: its cost grows with the page asked for, not with the store, where
+/// the same list from SPARQL scans and sorts every resource of the kind.
+#[derive(Debug, Clone)]
+pub struct ListRequest {
+    /// Resources of this kind (only meetings and consultations carry list dates).
+    pub kind: Kind,
+    /// In this order.
+    pub order: ListOrder,
+    /// Only those whose date as written ([`Listed::day`]) is on or after this `yyyymmdd`.
+    pub from_day: Option<i64>,
+    /// Only those whose date as written is on or before this `yyyymmdd`.
+    pub to_day: Option<i64>,
+    /// Only consultations open at this instant (seconds since the epoch): opened at or before
+    /// it and closing after it.
+    pub open_at: Option<i64>,
+    /// How many entries to skip.
+    pub offset: usize,
+    /// How many entries to return.
+    pub limit: usize,
+}
+
+impl ListRequest {
+    /// Every resource of `kind` in `order`, no filter, no page yet.
+    pub fn of(kind: Kind, order: ListOrder) -> Self {
+        Self {
+            kind,
+            order,
+            from_day: None,
+            to_day: None,
+            open_at: None,
+            offset: 0,
+            limit: 0,
+        }
+    }
+}
+
+/// The orders of [`ListRequest`]; ties are broken by IRI, as the list queries do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Latest [`Listed::when`] first (`ORDER BY DESC(?start) ?meeting`).
+    NewestFirst,
+    /// Soonest [`Listed::closes`] first (`ORDER BY ?closes ?consultation`).
+    ClosingFirst,
+}
+
+/// The answer to a [`ListRequest`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// How many resources the list holds in all.
+    pub total: usize,
+    /// The entries asked for, in order.
+    pub entries: Vec<ListEntry>,
+}
+
+/// One entry of a [`Listing`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntry {
+    /// The resource's IRI.
+    pub iri: String,
+    /// The date it is ordered by, as written: a meeting's start, a consultation's closing.
+    pub date: Option<String>,
+}
+
 /// What a rebuild did.
 #[derive(Debug, Clone, Copy)]
 pub struct RebuildReport {
@@ -175,7 +240,15 @@ struct Fields {
     text_nl: Field,
     text_en: Field,
     date: Field,
+    when: Field,
+    day: Field,
+    closes: Field,
+    closes_text: Field,
 }
+
+/// The names of the fast fields the lists are ordered by.
+const WHEN: &str = "when";
+const CLOSES: &str = "closes";
 
 /// What a commit records about the index.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,6 +279,10 @@ fn schema() -> (Schema, Fields) {
         text_nl: builder.add_text_field("text", text(analyser::DUTCH, true)),
         text_en: builder.add_text_field("text_en", text(analyser::ENGLISH, false)),
         date: builder.add_text_field("date", STORED),
+        when: builder.add_i64_field(WHEN, INDEXED | FAST),
+        day: builder.add_i64_field("day", INDEXED),
+        closes: builder.add_i64_field(CLOSES, INDEXED | FAST),
+        closes_text: builder.add_text_field("closes_text", STORED),
     };
     (builder.build(), fields)
 }
@@ -388,13 +465,7 @@ impl SearchIndex {
         let of_kind = |kind: Kind| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, matching.box_clone()),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        tantivy::Term::from_field_text(fields.kind, kind.code()),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
+                (Occur::Must, kind_query(fields.kind, kind)),
             ]))
         };
         let mut per_kind = Vec::new();
@@ -456,6 +527,130 @@ impl SearchIndex {
         })
     }
 
+    /// One page of a list ordered by date: see [`ListRequest`].
+    pub fn list(&self, request: &ListRequest) -> Result<Listing, SearchError> {
+        let fields = self.inner.fields;
+        let (sort_field, sort_name, order) = match request.order {
+            ListOrder::NewestFirst => (fields.when, WHEN, Order::Desc),
+            ListOrder::ClosingFirst => (fields.closes, CLOSES, Order::Asc),
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, kind_query(fields.kind, request.kind)),
+            // Only resources that have the value they are ordered by.
+            (
+                Occur::Must,
+                range(sort_field, Bound::Unbounded, Bound::Unbounded),
+            ),
+        ];
+        if request.from_day.is_some() || request.to_day.is_some() {
+            clauses.push((
+                Occur::Must,
+                range(
+                    fields.day,
+                    request.from_day.map_or(Bound::Unbounded, Bound::Included),
+                    request.to_day.map_or(Bound::Unbounded, Bound::Included),
+                ),
+            ));
+        }
+        if let Some(at) = request.open_at {
+            clauses.push((
+                Occur::Must,
+                range(fields.when, Bound::Unbounded, Bound::Included(at)),
+            ));
+            clauses.push((
+                Occur::Must,
+                range(fields.closes, Bound::Excluded(at), Bound::Unbounded),
+            ));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.inner.reader.searcher();
+        let wanted = request.offset.saturating_add(request.limit).max(1);
+        let (mut candidates, total): (Vec<(i64, DocAddress)>, usize) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(wanted).order_by_fast_field::<i64>(sort_name, order.clone()),
+                Count,
+            ),
+        )?;
+        // Everything ordered before the last value taken is among the candidates; resources
+        // sharing that value may not all be, and the IRI decides their order: take them all.
+        if candidates.len() == wanted && total > wanted {
+            let boundary = candidates.last().map_or(0, |(value, _)| *value);
+            candidates.retain(|(value, _)| *value != boundary);
+            let equal = BooleanQuery::new(vec![
+                (Occur::Must, Box::new(query.clone()) as Box<dyn Query>),
+                (
+                    Occur::Must,
+                    range(
+                        sort_field,
+                        Bound::Included(boundary),
+                        Bound::Included(boundary),
+                    ),
+                ),
+            ]);
+            let equals = searcher.search(&equal, &DocSetCollector)?;
+            candidates.extend(equals.into_iter().map(|address| (boundary, address)));
+        }
+        let ascending = |value: i64| match order {
+            Order::Asc => value,
+            Order::Desc => -value,
+        };
+        candidates.sort_by_key(|(value, _)| ascending(*value));
+        let start = request.offset.min(candidates.len());
+        let end = request
+            .offset
+            .saturating_add(request.limit)
+            .min(candidates.len());
+        if start == end {
+            return Ok(Listing {
+                total,
+                entries: Vec::new(),
+            });
+        }
+        // The IRIs are read only around the page: from the first candidate sharing the page's
+        // first value to the last sharing its last value.
+        let first = candidates[start].0;
+        let last = candidates[end - 1].0;
+        let around_start = candidates[..start]
+            .iter()
+            .rposition(|(value, _)| *value != first)
+            .map_or(0, |position| position + 1);
+        let around_end = candidates[end..]
+            .iter()
+            .position(|(value, _)| *value != last)
+            .map_or(candidates.len(), |position| end + position);
+        let mut around = Vec::with_capacity(around_end - around_start);
+        for (value, address) in &candidates[around_start..around_end] {
+            let document: TantivyDocument = searcher.doc(*address)?;
+            let text = |field: Field| {
+                document
+                    .get_first(field)
+                    .and_then(|value| value.as_str().map(str::to_owned))
+            };
+            let date = match request.order {
+                ListOrder::NewestFirst => text(fields.date),
+                ListOrder::ClosingFirst => text(fields.closes_text),
+            };
+            around.push((
+                ascending(*value),
+                ListEntry {
+                    iri: text(fields.iri).unwrap_or_default(),
+                    date,
+                },
+            ));
+        }
+        around.sort_by(|(a, a_entry), (b, b_entry)| {
+            a.cmp(b).then_with(|| a_entry.iri.cmp(&b_entry.iri))
+        });
+        let entries = around
+            .into_iter()
+            .skip(start - around_start)
+            .take(end - start)
+            .map(|(_, entry)| entry)
+            .collect();
+        Ok(Listing { total, entries })
+    }
+
     fn lock_writer(
         &self,
     ) -> Result<std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>>, SearchError> {
@@ -499,8 +694,39 @@ impl SearchIndex {
         if let Some(date) = &document.date {
             indexed.add_text(fields.date, date);
         }
+        if let Some(listed) = &document.listed {
+            indexed.add_i64(fields.when, listed.when);
+            indexed.add_i64(fields.day, listed.day);
+            if let Some((closes, written)) = &listed.closes {
+                indexed.add_i64(fields.closes, *closes);
+                indexed.add_text(fields.closes_text, written);
+            }
+        }
         indexed
     }
+}
+
+/// Resources of `kind`.
+fn kind_query(field: Field, kind: Kind) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        tantivy::Term::from_field_text(field, kind.code()),
+        IndexRecordOption::Basic,
+    ))
+}
+
+/// Resources whose i64 `field` lies between `lower` and `upper`.
+fn range(field: Field, lower: Bound<i64>, upper: Bound<i64>) -> Box<dyn Query> {
+    let term = |value: i64| tantivy::Term::from_field_i64(field, value);
+    // An unbounded side still needs the field, so that the query knows which it ranges over.
+    let lower = match lower {
+        Bound::Unbounded => Bound::Included(term(i64::MIN)),
+        bound => bound.map(term),
+    };
+    let upper = match upper {
+        Bound::Unbounded => Bound::Included(term(i64::MAX)),
+        bound => bound.map(term),
+    };
+    Box::new(RangeQuery::new(lower, upper))
 }
 
 /// The documents of one record (`Some(id)`) or of every record, as the store publishes them.

@@ -316,3 +316,187 @@ fn long_texts_open_at_a_word_boundary() {
     assert_eq!(opening("een twee drie", 100), "een twee drie");
     assert_eq!(opening("een twee drie", 9), "een twee …");
 }
+
+const MEETINGS_QUERY: &str = include_str!("../../queries/meetings.rq");
+const OPEN_CONSULTATIONS_QUERY: &str = include_str!("../../queries/open-consultations.rq");
+
+/// The IRIs bound to `variable`, in order.
+fn column(rows: &crate::store::Rows, variable: &str) -> Vec<String> {
+    rows.iter()
+        .filter_map(|row| row.str(variable).map(str::to_owned))
+        .collect()
+}
+
+fn listed_iris(listing: &Listing) -> Vec<String> {
+    listing
+        .entries
+        .iter()
+        .map(|entry| entry.iri.clone())
+        .collect()
+}
+
+#[test]
+fn meetings_are_listed_as_meetings_rq_lists_them_page_by_page() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    // Untitled meetings (as in Kaleidos), equal starts (ties go by IRI), other time zones, a
+    // date without a time, and a meeting without a start (in neither list).
+    let starts = [
+        ("m01", "2026-10-09T10:00:00+02:00"),
+        ("m02", "2026-10-09T10:00:00+02:00"),
+        ("m03", "2026-10-09T08:00:00Z"),
+        ("m04", "2026-10-02T10:00:00+02:00"),
+        ("m05", "2026-09-25T10:00:00+02:00"),
+        ("m06", "2026-09-25T10:00:00+02:00"),
+        ("m07", "2026-09-25T10:00:00+02:00"),
+        ("m08", "2026-09-18T23:30:00-05:00"),
+        ("m09", "2026-09-19T01:00:00+02:00"),
+        ("m10", "2025-01-01T00:00:00Z"),
+    ];
+    let mut records: Vec<Record> = starts
+        .iter()
+        .map(|(name, start)| {
+            record(&format!(
+                "<http://e/{name}> a besluit:Vergaderactiviteit ;
+                   besluit:geplandeStart \"{start}\"^^xsd:dateTime ."
+            ))
+        })
+        .collect();
+    records.push(record(
+        "<http://e/m11> a besluit:Vergaderactiviteit ; dct:title \"Zonder datum\"@nl .",
+    ));
+    store.put_records(HOLDER, &records)?;
+    index.rebuild(&store)?;
+
+    let everything = store.select_with(MEETINGS_QUERY, &[], Default::default())?;
+    let expected = column(&everything, "meeting");
+    assert_eq!(expected.len(), starts.len());
+    for page_size in [1, 2, 3, 4, 10, 20] {
+        for page in 0..=expected.len().div_ceil(page_size) {
+            let listing = index.list(&ListRequest {
+                offset: page * page_size,
+                limit: page_size,
+                ..ListRequest::of(Kind::Meeting, ListOrder::NewestFirst)
+            })?;
+            assert_eq!(listing.total, expected.len());
+            let shown: Vec<String> = expected
+                .iter()
+                .skip(page * page_size)
+                .take(page_size)
+                .cloned()
+                .collect();
+            assert_eq!(listed_iris(&listing), shown, "page {page} of {page_size}");
+        }
+    }
+    let first = index.list(&ListRequest {
+        limit: 1,
+        ..ListRequest::of(Kind::Meeting, ListOrder::NewestFirst)
+    })?;
+    assert_eq!(
+        first.entries[0].date.as_deref(),
+        Some("2026-10-09T10:00:00+02:00")
+    );
+
+    // The date filters compare the date as written, as meetings.rq does.
+    for (from, to) in [
+        (Some("2026-09-19"), None),
+        (None, Some("2026-09-18")),
+        (Some("2026-09-18"), Some("2026-10-02")),
+        (Some("2027-01-01"), None),
+    ] {
+        let mut parameters = Vec::new();
+        for (name, value) in [("from", from), ("to", to)] {
+            if let Some(value) = value {
+                let date = oxigraph::model::Literal::new_typed_literal(
+                    value,
+                    oxigraph::model::vocab::xsd::DATE,
+                );
+                parameters.push((name, Term::from(date)));
+            }
+        }
+        let rows = store.select_with(MEETINGS_QUERY, &parameters, Default::default())?;
+        let listing = index.list(&ListRequest {
+            from_day: from.and_then(day_number),
+            to_day: to.and_then(day_number),
+            limit: 100,
+            ..ListRequest::of(Kind::Meeting, ListOrder::NewestFirst)
+        })?;
+        assert_eq!(
+            listed_iris(&listing),
+            column(&rows, "meeting"),
+            "{from:?}..{to:?}"
+        );
+        assert_eq!(listing.total, rows.len());
+    }
+    Ok(())
+}
+
+#[test]
+fn open_consultations_are_listed_soonest_closing_first() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    let consultation = |name: &str, opens: &str, closes: &str| {
+        record(&format!(
+            "<http://e/{name}> a participatie:Consultatie ; dct:title \"Consultatie {name}\"@nl ;
+               participatie:openingstijd \"{opens}\"^^xsd:dateTime ;
+               participatie:sluitingstijd \"{closes}\"^^xsd:dateTime ."
+        ))
+    };
+    store.put_records(
+        HOLDER,
+        &[
+            consultation("open-late", "2020-01-01T00:00:00Z", "2999-06-01T00:00:00Z"),
+            consultation(
+                "open-soon",
+                "2020-01-01T00:00:00Z",
+                "2999-01-01T00:00:00+01:00",
+            ),
+            consultation(
+                "open-mid",
+                "2020-01-01T00:00:00+02:00",
+                "2999-03-01T12:00:00Z",
+            ),
+            consultation("closed", "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z"),
+            consultation("not-yet", "2998-01-01T00:00:00Z", "2999-12-01T00:00:00Z"),
+        ],
+    )?;
+    index.rebuild(&store)?;
+    let rows = store.select_with(OPEN_CONSULTATIONS_QUERY, &[], Default::default())?;
+    let expected = column(&rows, "consultation");
+    assert_eq!(
+        expected,
+        [
+            "http://e/open-soon",
+            "http://e/open-mid",
+            "http://e/open-late"
+        ]
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let listing = index.list(&ListRequest {
+        open_at: Some(i64::try_from(now)?),
+        limit: 20,
+        ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
+    })?;
+    assert_eq!(listed_iris(&listing), expected);
+    assert_eq!(listing.total, 3);
+    assert_eq!(
+        listing.entries[0].date.as_deref(),
+        Some("2999-01-01T00:00:00+01:00")
+    );
+    Ok(())
+}
+
+#[test]
+fn list_dates_are_read_as_instants_and_written_days() {
+    assert_eq!(instant("1970-01-01T00:00:00Z"), Some(0));
+    assert_eq!(instant("1970-01-01T01:00:00+01:00"), Some(0));
+    assert_eq!(instant("1970-01-02"), Some(86_400));
+    assert_eq!(instant("1970-01-01T00:00:10"), Some(10));
+    assert_eq!(instant("1969-12-31T23:59:59.5Z"), Some(-1));
+    assert_eq!(instant("not a date"), None);
+    assert_eq!(day_number("2026-10-02T10:00:00+02:00"), Some(20_261_002));
+    assert_eq!(day_number("2026-10-0"), None);
+    assert_eq!(day_number("26-10-02T1"), None);
+}

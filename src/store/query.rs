@@ -87,6 +87,13 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Solutions built elsewhere than in a query (a list answered by the search index): one
+    /// value or `None` per variable in each row.
+    pub fn new(variables: Vec<String>, rows: Vec<Vec<Option<Term>>>) -> Self {
+        debug_assert!(rows.iter().all(|row| row.len() == variables.len()));
+        Self { variables, rows }
+    }
+
     /// The projected variable names, without `?`.
     pub fn variables(&self) -> &[String] {
         &self.variables

@@ -12,16 +12,19 @@ use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, Term};
 use serde::{Deserialize, Serialize};
 
+use crate::search::{day_number, Kind, ListOrder, ListRequest};
 use crate::store::Row;
 use crate::web::error::ApiError;
 use crate::web::lang::LanguageSwitch;
 use crate::web::pages::{
-    href, local_date, render, run_list_queries, run_list_query, ListPage, ListQuery, PageQuery,
+    href, local_date, render, run_list_queries, run_list_query, Keys, ListPage, ListQuery,
+    PageQuery,
 };
 use crate::web::AppState;
 
 const CONSULTATIONS: &str = include_str!("../../queries/consultations.rq");
-const CONSULTATION_ROW: &str = include_str!("../../queries/consultation-row.rq");
+/// One consultation's line in a list (also the home page's open consultations).
+pub const CONSULTATION_ROW: &str = include_str!("../../queries/consultation-row.rq");
 const CONSULTATION_FILTERS: &str = include_str!("../../queries/consultation-filters.rq");
 /// The meetings by date, newest first (also the home page's latest meetings).
 pub const MEETINGS: &str = include_str!("../../queries/meetings.rq");
@@ -115,7 +118,7 @@ async fn consultations(
         }
     }
     let list = ListQuery {
-        keys: PageQuery::new(CONSULTATIONS, parameters),
+        keys: Keys::Query(PageQuery::new(CONSULTATIONS, parameters)),
         key: "consultation",
         row: PageQuery::new(CONSULTATION_ROW, vec![lang.parameter()]),
         page: filters.pagina,
@@ -204,13 +207,22 @@ async fn meetings(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let mut parameters = Vec::new();
-    for (name, value) in [("from", &period.van), ("to", &period.tot)] {
+    let mut request = ListRequest::of(Kind::Meeting, ListOrder::NewestFirst);
+    for (name, value, day) in [
+        ("from", &period.van, &mut request.from_day),
+        ("to", &period.tot, &mut request.to_day),
+    ] {
         if let Some(value) = non_empty(value) {
             parameters.push((name, date_parameter(name, value)?));
+            *day = day_number(value);
         }
     }
     let list = ListQuery {
-        keys: PageQuery::new(MEETINGS, parameters),
+        keys: Keys::Index {
+            request,
+            date: "start",
+            fallback: PageQuery::new(MEETINGS, parameters),
+        },
         key: "meeting",
         row: PageQuery::new(MEETING_ROW, vec![lang.parameter()]),
         page: period.pagina,
@@ -269,7 +281,7 @@ async fn proposals(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let list = ListQuery {
-        keys: PageQuery::new(PROPOSALS, Vec::new()),
+        keys: Keys::Query(PageQuery::new(PROPOSALS, Vec::new())),
         key: "proposal",
         row: PageQuery::new(PROPOSAL_ROW, vec![lang.parameter()]),
         page: paging.pagina,
@@ -322,14 +334,14 @@ async fn accountability(
     let lang = switch.lang();
     let lists = vec![
         ListQuery {
-            keys: PageQuery::new(LATE_REPORTS, Vec::new()),
+            keys: Keys::Query(PageQuery::new(LATE_REPORTS, Vec::new())),
             key: "consultation",
             row: PageQuery::new(CONSULTATION_ROW, vec![lang.parameter()]),
             page: pages.verslagen,
             page_size: PAGE_SIZE,
         },
         ListQuery {
-            keys: PageQuery::new(LATE_PROPOSALS, Vec::new()),
+            keys: Keys::Query(PageQuery::new(LATE_PROPOSALS, Vec::new())),
             key: "proposal",
             row: PageQuery::new(PROPOSAL_ROW, vec![lang.parameter()]),
             page: pages.voorstellen,

@@ -6,10 +6,11 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use oxigraph::model::{NamedNode, Term};
+use oxigraph::model::{Literal, NamedNode, Term};
 use serde::Serialize;
 
 use crate::model::vocab;
+use crate::search::{Kind, ListOrder, ListRequest, Listing, SearchIndex};
 use crate::sparql::GRAPH_OFFERS;
 use crate::store::{parse_query, QueryError, QueryOptions, ResultFormat, Rows, Store};
 use crate::web::deadline::Deadline;
@@ -20,9 +21,12 @@ use crate::web::page_data::{PageData, LABELS};
 use crate::web::{negotiate, record_pages, AppState};
 use oxigraph::sparql::CancellationToken;
 
+/// The consultations open now, for the home page when the search index cannot answer.
 const HOME_OPEN_CONSULTATIONS: &str = include_str!("../../queries/open-consultations.rq");
 /// How many of the latest meetings the home page shows.
 const LATEST_MEETINGS: usize = 10;
+/// How many of the open consultations the home page shows (the query's `LIMIT`).
+const OPEN_CONSULTATIONS: usize = 20;
 
 /// The routes of this module.
 pub fn router() -> Router<AppState> {
@@ -60,20 +64,33 @@ async fn home(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let latest = ListQuery {
-        keys: PageQuery::new(crate::web::lists::MEETINGS, Vec::new()),
+        keys: Keys::Index {
+            request: ListRequest::of(Kind::Meeting, ListOrder::NewestFirst),
+            date: "start",
+            fallback: PageQuery::new(crate::web::lists::MEETINGS, Vec::new()),
+        },
         key: "meeting",
         row: PageQuery::new(crate::web::lists::MEETING_ROW, vec![lang.parameter()]),
         page: None,
         page_size: LATEST_MEETINGS,
     };
-    let (meetings, others) = run_list_query(
-        &state,
-        latest,
-        vec![PageQuery::new(HOME_OPEN_CONSULTATIONS, Vec::new())],
-    )
-    .await?;
-    let consultations = others.into_iter().next().unwrap_or_default();
-    let meetings = meetings.rows;
+    let open = ListQuery {
+        keys: Keys::Index {
+            request: ListRequest {
+                open_at: Some(now_seconds()),
+                ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
+            },
+            date: "closes",
+            fallback: PageQuery::new(HOME_OPEN_CONSULTATIONS, Vec::new()),
+        },
+        key: "consultation",
+        row: PageQuery::new(crate::web::lists::CONSULTATION_ROW, vec![lang.parameter()]),
+        page: None,
+        page_size: OPEN_CONSULTATIONS,
+    };
+    let (mut lists, _) = run_list_queries(&state, vec![latest, open], Vec::new()).await?;
+    let consultations = lists.pop().unwrap_or_default().rows;
+    let meetings = lists.pop().unwrap_or_default().rows;
     let base = state.config.base_iri.as_str();
     let consultations: Vec<ConsultationCard> = consultations
         .iter()
@@ -85,8 +102,8 @@ async fn home(
                 .to_owned(),
             closes: row.str("closes").unwrap_or_default().to_owned(),
             closes_display: local_date(row.str("closes").unwrap_or_default(), lang),
-            organiser: row.str("organiser").map(str::to_owned),
-            level: row.str("level").map(str::to_owned),
+            organiser: row.str("organiserLabel").map(str::to_owned),
+            level: row.str("levelLabel").map(str::to_owned),
         })
         .collect();
     let meetings: Vec<MeetingCard> = meetings
@@ -479,12 +496,12 @@ impl PageQuery {
     }
 }
 
-/// A list on a page, in two steps: `keys` selects, filters and orders every entry (no labels,
-/// so it stays cheap however large the store), then `row` is evaluated for each entry of the
-/// page shown, with the parameter `key` bound to the entry (see [`Store::select_each`]).
+/// A list on a page, in two steps: `keys` selects, filters and orders the entries (no labels),
+/// then `row` is evaluated for each entry of the page shown, with the parameter `key` bound to the
+/// entry (see [`Store::select_each`]).
 pub struct ListQuery {
-    /// Every entry, in order.
-    pub keys: PageQuery,
+    /// The entries, in order.
+    pub keys: Keys,
     /// The variable of `keys` that names an entry, and the parameter of `row` it binds.
     pub key: &'static str,
     /// One entry's columns.
@@ -493,6 +510,25 @@ pub struct ListQuery {
     pub page: Option<usize>,
     /// Entries per page.
     pub page_size: usize,
+}
+
+/// Where the entries of a [`ListQuery`] and their order come from.
+pub enum Keys {
+    /// A query that selects, filters and orders every entry: its cost grows with the entries of
+    /// the kind in the store, whatever the page.
+    Query(PageQuery),
+    /// The search index, for the lists ordered by date: only the page asked for is read. The
+    /// entry's date is bound to `date`. While the index is stale (an update failed; the periodic
+    /// check rebuilds it) `fallback` answers instead: a query giving the same entries in the
+    /// same order.
+    Index {
+        /// The list, without its page (set from the [`ListQuery`]).
+        request: ListRequest,
+        /// The variable the entry's date is bound to.
+        date: &'static str,
+        /// The same list from the store.
+        fallback: PageQuery,
+    },
 }
 
 /// One page of a [`ListQuery`].
@@ -526,12 +562,13 @@ pub async fn run_list_queries(
     queries: Vec<PageQuery>,
 ) -> Result<(Vec<ListPage>, Vec<Rows>), ApiError> {
     let store: Store = state.store.clone();
+    let search = state.search.clone();
     let deadline = Deadline::start(state.config.query_timeout);
     let cancellation = deadline.token();
-    let evaluation = tokio::task::spawn_blocking(move || -> Result<_, QueryError> {
+    let evaluation = tokio::task::spawn_blocking(move || -> Result<_, ApiError> {
         let listed = lists
             .iter()
-            .map(|list| list_page(&store, list, &cancellation))
+            .map(|list| list_page(&store, &search, list, &cancellation))
             .collect::<Result<Vec<_>, _>>()?;
         let others = queries
             .iter()
@@ -550,14 +587,42 @@ pub async fn run_list_queries(
 
 fn list_page(
     store: &Store,
+    search: &SearchIndex,
     list: &ListQuery,
     cancellation: &CancellationToken,
-) -> Result<ListPage, QueryError> {
-    let keys = store.select_with(list.keys.text, &list.keys.parameters, cancellation.clone())?;
-    let total = keys.len();
+) -> Result<ListPage, ApiError> {
+    let asked = list.page.unwrap_or(1).max(1);
+    let (total, page, shown) = match &list.keys {
+        Keys::Index { request, date, .. } if !search.is_stale() => {
+            let read = |page: usize| {
+                search.list(&ListRequest {
+                    offset: (page - 1).saturating_mul(list.page_size),
+                    limit: list.page_size,
+                    ..request.clone()
+                })
+            };
+            let mut listing = read(asked).map_err(|error| ApiError::Internal(error.into()))?;
+            let page = asked.min(listing.total.div_ceil(list.page_size).max(1));
+            if page != asked {
+                listing = read(page).map_err(|error| ApiError::Internal(error.into()))?;
+            }
+            (listing.total, page, listing_rows(list.key, date, listing))
+        }
+        Keys::Index {
+            fallback: query, ..
+        }
+        | Keys::Query(query) => {
+            let keys = store.select_with(query.text, &query.parameters, cancellation.clone())?;
+            let total = keys.len();
+            let page = asked.min(total.div_ceil(list.page_size).max(1));
+            (
+                total,
+                page,
+                keys.slice((page - 1) * list.page_size, list.page_size),
+            )
+        }
+    };
     let pages = total.div_ceil(list.page_size).max(1);
-    let page = list.page.unwrap_or(1).clamp(1, pages);
-    let shown = keys.slice((page - 1) * list.page_size, list.page_size);
     let columns = store.select_each(
         list.row.text,
         &list.row.parameters,
@@ -571,6 +636,32 @@ fn list_page(
         pages,
         rows: shown.beside(columns),
     })
+}
+
+/// The entries of a listing as rows binding `key` (the IRI) and `date` (its date as written).
+fn listing_rows(key: &str, date: &str, listing: Listing) -> Rows {
+    let rows = listing
+        .entries
+        .into_iter()
+        .map(|entry| {
+            vec![
+                NamedNode::new(entry.iri).ok().map(Term::from),
+                entry
+                    .date
+                    .map(|date| Term::from(Literal::new_simple_literal(date))),
+            ]
+        })
+        .collect();
+    Rows::new(vec![key.to_owned(), date.to_owned()], rows)
+}
+
+/// The time now in seconds since the epoch, as the list dates are indexed.
+pub fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| {
+            i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX)
+        })
 }
 
 /// Renders a template into a page.
