@@ -771,3 +771,75 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+    use crate::model::BaseIri;
+
+    fn keys(page: &ListPage, key: &str) -> Vec<String> {
+        page.rows
+            .iter()
+            .filter_map(|row| row.str(key).map(str::to_owned))
+            .collect()
+    }
+
+    /// A list by date gives the same page from the index and, while the index is stale, from
+    /// its fallback query.
+    #[test]
+    fn a_stale_index_leaves_the_lists_by_date_to_their_queries() -> anyhow::Result<()> {
+        let store = Store::in_memory(&BaseIri::parse("https://agora.vlaanderen.be")?)?;
+        crate::demo::load(&store, true)?;
+        let search = SearchIndex::in_memory()?;
+        search.rebuild(&store)?;
+        let lists = [
+            ListQuery {
+                keys: Keys::Index {
+                    request: ListRequest::of(Kind::Meeting, ListOrder::NewestFirst),
+                    date: "start",
+                    fallback: PageQuery::new(crate::web::lists::MEETINGS, Vec::new()),
+                },
+                key: "meeting",
+                row: PageQuery::new(crate::web::lists::MEETING_ROW, vec![Lang::Nl.parameter()]),
+                page: Some(2),
+                page_size: 2,
+            },
+            ListQuery {
+                keys: Keys::Index {
+                    request: ListRequest {
+                        open_at: Some(now_seconds()),
+                        ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
+                    },
+                    date: "closes",
+                    fallback: PageQuery::new(HOME_OPEN_CONSULTATIONS, Vec::new()),
+                },
+                key: "consultation",
+                row: PageQuery::new(
+                    crate::web::lists::CONSULTATION_ROW,
+                    vec![Lang::Nl.parameter()],
+                ),
+                page: None,
+                page_size: OPEN_CONSULTATIONS,
+            },
+        ];
+        for list in &lists {
+            let indexed = list_page(&store, &search, list, &CancellationToken::new())?;
+            search.mark_stale();
+            let queried = list_page(&store, &search, list, &CancellationToken::new())?;
+            search.rebuild(&store)?;
+            assert!(!keys(&indexed, list.key).is_empty(), "{}", list.key);
+            assert_eq!(keys(&indexed, list.key), keys(&queried, list.key));
+            assert_eq!((indexed.total, indexed.page), (queried.total, queried.page));
+            for column in ["title", "organiserLabel", "start", "closes"] {
+                let values = |page: &ListPage| -> Vec<Option<String>> {
+                    page.rows
+                        .iter()
+                        .map(|row| row.str(column).map(str::to_owned))
+                        .collect()
+                };
+                assert_eq!(values(&indexed), values(&queried), "{column}");
+            }
+        }
+        Ok(())
+    }
+}
