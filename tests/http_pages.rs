@@ -451,9 +451,9 @@ fn page_href(iri: &str) -> String {
     }
 }
 
-/// The home page's lists and the meetings page come from the search index, not from a scan of
-/// the store; they must list what `meetings.rq` and `open-consultations.rq` select, in the same
-/// order, and a pushed meeting must be on them at once.
+/// The home page's lists and the meetings and proposals pages come from the search index, not
+/// from a scan of the store; they must list what `meetings.rq`, `open-consultations.rq` and
+/// `proposals.rq` select, in the same order, and a pushed meeting must be on them at once.
 #[tokio::test]
 async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
     let app = spawn_app().await;
@@ -520,6 +520,27 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
         .cloned()
         .collect();
     assert_eq!(listed, expected, "{page}");
+
+    // So does the proposals page, with what proposals.rq selects.
+    let proposals = selected(
+        app.sparql_select(&query_file("proposals")).await,
+        "proposal",
+    );
+    assert!(proposals.len() >= 3, "{proposals:?}");
+    let page = app
+        .get("/voorstellen", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    let listed: Vec<String> = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|link| link.split('"').next())
+        .map(|href| href.replace("&#x2F;", "/"))
+        .filter(|href| href.starts_with("/id/burgervoorstel/"))
+        .collect();
+    assert_eq!(listed, proposals, "{page}");
 
     // A meeting pushed with the latest start is the first on the home page at once.
     let turtle = std::fs::read_to_string(format!(

@@ -105,10 +105,11 @@ pub struct SearchDocument {
 
 /// The dates by which a list page orders and filters a resource (see
 /// [`SearchIndex::list`](super::SearchIndex::list)): a meeting's planned start, a consultation's
-/// opening and closing.
+/// opening and closing, a proposal's submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
-    /// The instant it is ordered by (a meeting's start, a consultation's opening), in seconds
+    /// The instant it is ordered by (a meeting's start, a consultation's opening, a proposal's
+    /// submission), in seconds
     /// since 1970-01-01T00:00:00Z; a value without a time zone is read as UTC.
     pub when: i64,
     /// The calendar date of that value as written (its first ten characters) as `yyyymmdd`, for
@@ -121,8 +122,9 @@ pub struct Listed {
 
 /// The date fields of the query, most telling first.
 const DATE_FIELDS: [&str; 5] = ["opens", "submitted", "start", "issued", "created"];
-/// The rank of `opens` and `start` in [`DATE_FIELDS`].
+/// The rank of `opens`, `submitted` and `start` in [`DATE_FIELDS`].
 const OPENS: usize = 0;
+const SUBMITTED: usize = 1;
 const START: usize = 2;
 
 #[derive(Default)]
@@ -136,6 +138,7 @@ struct Collected {
     has_html: bool,
     dates: BTreeMap<usize, String>,
     closes: Option<String>,
+    has_status: bool,
 }
 
 /// Folds the rows of `search-documents.rq` into one document per resource; resources that are
@@ -144,7 +147,7 @@ struct Collected {
 pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
     let mut resources: BTreeMap<String, Collected> = BTreeMap::new();
     for row in rows.iter() {
-        let (Some(resource), Some(field), Some(Term::Literal(value))) =
+        let (Some(resource), Some(field), Some(value)) =
             (row.str("found"), row.str("field"), row.get("value"))
         else {
             continue;
@@ -160,6 +163,10 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
                 collected.classes.push(class.to_owned());
             }
         }
+        let Term::Literal(value) = value else {
+            collected.has_status |= field == "status";
+            continue;
+        };
         let english = value.language().is_some_and(|tag| tag.starts_with("en"));
         let text = value.value();
         let push = |list: &mut Vec<String>, text: String| {
@@ -223,11 +230,13 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
         .collect()
 }
 
-/// The list dates of a meeting (its start) or a consultation (its opening and closing); `None`
-/// for other kinds and for a value that is not a date.
+/// The list dates of a meeting (its start), a consultation (its opening and closing) or a
+/// citizens' proposal with a status (its submission, as `proposals.rq` lists them); `None` for
+/// other kinds and for a value that is not a date.
 fn listed(kind: Kind, collected: &Collected) -> Option<Listed> {
     let (value, closes) = match kind {
         Kind::Meeting => (collected.dates.get(&START)?, None),
+        Kind::Proposal if collected.has_status => (collected.dates.get(&SUBMITTED)?, None),
         Kind::Consultation => {
             let closes = collected.closes.as_deref()?;
             (

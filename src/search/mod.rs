@@ -141,12 +141,13 @@ pub struct Snippet {
     pub highlights: Vec<Range<usize>>,
 }
 
-/// One page of a list ordered by date (the meetings by start, the open consultations by closing),
+/// One page of a list ordered by date (the meetings by start, the proposals by submission, the
+/// open consultations by closing),
 /// answered from the index: its cost grows with the page asked for, not with the store, where
 /// the same list from SPARQL scans and sorts every resource of the kind.
 #[derive(Debug, Clone)]
 pub struct ListRequest {
-    /// Resources of this kind (only meetings and consultations carry list dates).
+    /// Resources of this kind (only meetings, consultations and proposals carry list dates).
     pub kind: Kind,
     /// In this order.
     pub order: ListOrder,
@@ -181,7 +182,8 @@ impl ListRequest {
 /// The orders of [`ListRequest`]; ties are broken by IRI, as the list queries do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListOrder {
-    /// Latest [`Listed::when`] first (`ORDER BY DESC(?start) ?meeting`).
+    /// Latest [`Listed::when`] first (`ORDER BY DESC(?start) ?meeting`, `ORDER BY
+    /// DESC(?submitted) ?proposal`).
     NewestFirst,
     /// Soonest [`Listed::closes`] first (`ORDER BY ?closes ?consultation`).
     ClosingFirst,
@@ -201,7 +203,8 @@ pub struct Listing {
 pub struct ListEntry {
     /// The resource's IRI.
     pub iri: String,
-    /// The date it is ordered by, as written: a meeting's start, a consultation's closing.
+    /// The date it is ordered by, as written: a meeting's start, a proposal's submission, a
+    /// consultation's closing.
     pub date: Option<String>,
 }
 

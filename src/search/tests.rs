@@ -500,3 +500,52 @@ fn list_dates_are_read_as_instants_and_written_days() {
     assert_eq!(day_number("2026-10-0"), None);
     assert_eq!(day_number("26-10-02T1"), None);
 }
+
+#[test]
+fn proposals_are_listed_as_proposals_rq_lists_them() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    let proposal = |name: &str, submitted: &str, status: bool| {
+        let status = if status {
+            "; <http://www.w3.org/ns/adms#status> <http://e/status/ingediend>"
+        } else {
+            ""
+        };
+        record(&format!(
+            "<http://e/{name}> a participatie:Burgervoorstel ; dct:title \"Voorstel {name}\"@nl ;
+               dct:dateSubmitted \"{submitted}\"^^xsd:date {status} ."
+        ))
+    };
+    store.put_records(
+        HOLDER,
+        &[
+            proposal("p1", "2026-05-01", true),
+            proposal("p2", "2026-06-01", true),
+            proposal("p3", "2026-05-01", true),
+            proposal("p4", "2026-07-01", false),
+            proposal("p0", "2026-05-01", true),
+        ],
+    )?;
+    index.rebuild(&store)?;
+    let rows = store.select_with(
+        include_str!("../../queries/proposals.rq"),
+        &[],
+        Default::default(),
+    )?;
+    let expected = column(&rows, "proposal");
+    assert_eq!(
+        expected,
+        ["http://e/p2", "http://e/p0", "http://e/p1", "http://e/p3"]
+    );
+    for (offset, limit) in [(0, 10), (1, 2), (3, 1)] {
+        let listing = index.list(&ListRequest {
+            offset,
+            limit,
+            ..ListRequest::of(Kind::Proposal, ListOrder::NewestFirst)
+        })?;
+        let shown: Vec<String> = expected.iter().skip(offset).take(limit).cloned().collect();
+        assert_eq!(listed_iris(&listing), shown);
+        assert_eq!(listing.total, 4);
+    }
+    Ok(())
+}

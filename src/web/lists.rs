@@ -30,8 +30,10 @@ const CONSULTATION_FILTERS: &str = include_str!("../../queries/consultation-filt
 pub const MEETINGS: &str = include_str!("../../queries/meetings.rq");
 /// One meeting's line in a list.
 pub const MEETING_ROW: &str = include_str!("../../queries/meeting-row.rq");
-const PROPOSALS: &str = include_str!("../../queries/proposals.rq");
-const PROPOSAL_ROW: &str = include_str!("../../queries/proposal-row.rq");
+/// The proposals, newest first.
+pub const PROPOSALS: &str = include_str!("../../queries/proposals.rq");
+/// One proposal's line in a list.
+pub const PROPOSAL_ROW: &str = include_str!("../../queries/proposal-row.rq");
 const LATE_REPORTS: &str = include_str!("../../queries/late-reports.rq");
 const LATE_PROPOSALS: &str = include_str!("../../queries/late-proposals.rq");
 
@@ -281,7 +283,11 @@ async fn proposals(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let list = ListQuery {
-        keys: Keys::Query(PageQuery::new(PROPOSALS, Vec::new())),
+        keys: Keys::Index {
+            request: ListRequest::of(Kind::Proposal, ListOrder::NewestFirst),
+            date: "submitted",
+            fallback: PageQuery::new(PROPOSALS, Vec::new()),
+        },
         key: "proposal",
         row: PageQuery::new(PROPOSAL_ROW, vec![lang.parameter()]),
         page: paging.pagina,

@@ -806,6 +806,17 @@ mod list_tests {
             },
             ListQuery {
                 keys: Keys::Index {
+                    request: ListRequest::of(Kind::Proposal, ListOrder::NewestFirst),
+                    date: "submitted",
+                    fallback: PageQuery::new(crate::web::lists::PROPOSALS, Vec::new()),
+                },
+                key: "proposal",
+                row: PageQuery::new(crate::web::lists::PROPOSAL_ROW, vec![Lang::Nl.parameter()]),
+                page: Some(2),
+                page_size: 4,
+            },
+            ListQuery {
+                keys: Keys::Index {
                     request: ListRequest {
                         open_at: Some(now_seconds()),
                         ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
@@ -830,7 +841,7 @@ mod list_tests {
             assert!(!keys(&indexed, list.key).is_empty(), "{}", list.key);
             assert_eq!(keys(&indexed, list.key), keys(&queried, list.key));
             assert_eq!((indexed.total, indexed.page), (queried.total, queried.page));
-            for column in ["title", "organiserLabel", "start", "closes"] {
+            for column in ["title", "organiserLabel", "start", "closes", "submitted"] {
                 let values = |page: &ListPage| -> Vec<Option<String>> {
                     page.rows
                         .iter()
