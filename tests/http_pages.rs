@@ -542,6 +542,69 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
         .collect();
     assert_eq!(listed, proposals, "{page}");
 
+    // The consultations page: its filters offer what consultation-filters.rq lists, with the same
+    // labels and order, and a filtered list shows what consultations.rq selects.
+    let page = app
+        .get("/consultaties", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    let filters = app.sparql_select(&query_file("consultation-filters")).await;
+    for (facet, select) in [
+        ("status", "status"),
+        ("theme", "thema"),
+        ("level", "niveau"),
+        ("organiser", "organisator"),
+    ] {
+        let expected: Vec<(String, String)> = filters["results"]["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .filter(|row| row["facet"]["value"] == facet)
+            .map(|row| {
+                let text = |name: &str| row[name]["value"].as_str().unwrap_or_default().to_owned();
+                (text("value"), text("label"))
+            })
+            .collect();
+        assert!(!expected.is_empty(), "{facet}");
+        let options = page
+            .split(&format!("name=\"{select}\">"))
+            .nth(1)
+            .and_then(|rest| rest.split("</select>").next())
+            .unwrap_or_default();
+        let shown: Vec<(String, String)> = options
+            .split("<option value=\"")
+            .skip(2)
+            .filter_map(|option| {
+                let (value, rest) = option.split_once('"')?;
+                let label = rest.split_once('>')?.1.split("</option>").next()?;
+                Some((value.replace("&#x2F;", "/"), label.to_owned()))
+            })
+            .collect();
+        assert_eq!(shown, expected, "{facet}");
+    }
+    let filtered = query_file("consultations").replace(
+        "VALUES (?status ?theme ?level ?organiser ?from ?to) { (UNDEF UNDEF UNDEF UNDEF UNDEF UNDEF) }",
+        "VALUES (?status ?theme ?level ?organiser ?from ?to) { (UNDEF UNDEF UNDEF UNDEF \"2026-01-01\"^^<http://www.w3.org/2001/XMLSchema#date> UNDEF) }",
+    );
+    let expected = selected(app.sparql_select(&filtered).await, "consultation");
+    assert!(!expected.is_empty());
+    let page = app
+        .get("/consultaties?van=2026-01-01", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    let listed: Vec<String> = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|link| link.split('"').next())
+        .map(|href| href.replace("&#x2F;", "/"))
+        .filter(|href| href.starts_with("/id/consultatie/"))
+        .collect();
+    assert_eq!(listed, expected, "{page}");
+
     // A meeting pushed with the latest start is the first on the home page at once.
     let turtle = std::fs::read_to_string(format!(
         "{}/fixtures/valid/vergaderactiviteit-volledig.ttl",

@@ -115,9 +115,50 @@ pub struct Listed {
     /// The calendar date of that value as written (its first ten characters) as `yyyymmdd`, for
     /// the date filters, which compare dates as written.
     pub day: i64,
+    /// The last calendar date it covers, as `yyyymmdd`: a consultation's closing date as
+    /// written, else [`Listed::day`]. A period filter keeps what overlaps it.
+    pub until_day: i64,
     /// A consultation's closing: its instant in seconds since the epoch, and its value as
     /// written.
     pub closes: Option<(i64, String)>,
+    /// A consultation's filter values (IRIs), as the consultations page filters them.
+    pub facets: Vec<(Facet, String)>,
+    /// Whether a consultation has a status, a participation level and an organiser, which
+    /// `consultations.rq` requires of the consultations it lists.
+    pub complete: bool,
+}
+
+/// The filters of the consultations page, each a property whose values are IRIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Facet {
+    /// `adms:status`.
+    Status,
+    /// `dct:subject`.
+    Theme,
+    /// `participatie:participatieniveau`.
+    Level,
+    /// `participatie:organisator`.
+    Organiser,
+}
+
+impl Facet {
+    /// Every facet.
+    pub const ALL: [Facet; 4] = [Facet::Status, Facet::Theme, Facet::Level, Facet::Organiser];
+
+    /// Its name in `search-documents.rq`, in the index and in `consultation-filters.rq`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Facet::Status => "status",
+            Facet::Theme => "theme",
+            Facet::Level => "level",
+            Facet::Organiser => "organiser",
+        }
+    }
+
+    /// The facet with this code.
+    pub fn from_code(code: &str) -> Option<Facet> {
+        Facet::ALL.into_iter().find(|facet| facet.code() == code)
+    }
 }
 
 /// The date fields of the query, most telling first.
@@ -138,7 +179,7 @@ struct Collected {
     has_html: bool,
     dates: BTreeMap<usize, String>,
     closes: Option<String>,
-    has_status: bool,
+    facets: Vec<(Facet, String)>,
 }
 
 /// Folds the rows of `search-documents.rq` into one document per resource; resources that are
@@ -163,9 +204,18 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
                 collected.classes.push(class.to_owned());
             }
         }
-        let Term::Literal(value) = value else {
-            collected.has_status |= field == "status";
-            continue;
+        let value = match value {
+            Term::Literal(value) => value,
+            Term::NamedNode(node) => {
+                if let Some(facet) = Facet::from_code(field) {
+                    let pair = (facet, node.as_str().to_owned());
+                    if !collected.facets.contains(&pair) {
+                        collected.facets.push(pair);
+                    }
+                }
+                continue;
+            }
+            _ => continue,
         };
         let english = value.language().is_some_and(|tag| tag.starts_with("en"));
         let text = value.value();
@@ -234,22 +284,41 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
 /// citizens' proposal with a status (its submission, as `proposals.rq` lists them); `None` for
 /// other kinds and for a value that is not a date.
 fn listed(kind: Kind, collected: &Collected) -> Option<Listed> {
+    let has = |facet: Facet| collected.facets.iter().any(|(found, _)| *found == facet);
     let (value, closes) = match kind {
         Kind::Meeting => (collected.dates.get(&START)?, None),
-        Kind::Proposal if collected.has_status => (collected.dates.get(&SUBMITTED)?, None),
-        Kind::Consultation => {
-            let closes = collected.closes.as_deref()?;
-            (
-                collected.dates.get(&OPENS)?,
-                Some((instant(closes)?, closes.to_owned())),
-            )
-        }
+        Kind::Proposal if has(Facet::Status) => (collected.dates.get(&SUBMITTED)?, None),
+        Kind::Consultation => (
+            collected.dates.get(&OPENS)?,
+            Some(collected.closes.as_deref()?),
+        ),
         _ => return None,
     };
+    let day = day_number(value)?;
+    let closes = match closes {
+        Some(closes) => Some((instant(closes)?, closes.to_owned())),
+        None => None,
+    };
+    let until_day = match &closes {
+        Some((_, written)) => day_number(written)?,
+        None => day,
+    };
+    let mut facets = collected.facets.clone();
+    facets.sort();
     Some(Listed {
         when: instant(value)?,
-        day: day_number(value)?,
+        day,
+        until_day,
         closes,
+        complete: kind == Kind::Consultation
+            && [Facet::Status, Facet::Level, Facet::Organiser]
+                .into_iter()
+                .all(has),
+        facets: if kind == Kind::Consultation {
+            facets
+        } else {
+            Vec::new()
+        },
     })
 }
 

@@ -39,7 +39,7 @@ use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, 
 use uuid::Uuid;
 
 pub use analyser::{analyser, terms};
-pub use documents::{day_number, instant, strip_html, Kind, Listed, SearchDocument};
+pub use documents::{day_number, instant, strip_html, Facet, Kind, Listed, SearchDocument};
 
 use crate::store::{ChangeMarker, QueryError, Store, StoreError};
 
@@ -151,10 +151,15 @@ pub struct ListRequest {
     pub kind: Kind,
     /// In this order.
     pub order: ListOrder,
-    /// Only those whose date as written ([`Listed::day`]) is on or after this `yyyymmdd`.
+    /// Only those that last until this `yyyymmdd` or later ([`Listed::until_day`]: a meeting
+    /// on or after it, a consultation closing on or after it).
     pub from_day: Option<i64>,
-    /// Only those whose date as written is on or before this `yyyymmdd`.
+    /// Only those that start on this `yyyymmdd` or earlier ([`Listed::day`]).
     pub to_day: Option<i64>,
+    /// Only those with each of these filter values (IRIs).
+    pub facets: Vec<(Facet, String)>,
+    /// Only consultations with a status, a level and an organiser ([`Listed::complete`]).
+    pub complete: bool,
     /// Only consultations open at this instant (seconds since the epoch): opened at or before
     /// it and closing after it.
     pub open_at: Option<i64>,
@@ -172,6 +177,8 @@ impl ListRequest {
             order,
             from_day: None,
             to_day: None,
+            facets: Vec::new(),
+            complete: false,
             open_at: None,
             offset: 0,
             limit: 0,
@@ -203,9 +210,11 @@ pub struct Listing {
 pub struct ListEntry {
     /// The resource's IRI.
     pub iri: String,
-    /// The date it is ordered by, as written: a meeting's start, a proposal's submission, a
-    /// consultation's closing.
+    /// Its date as written: a meeting's start, a proposal's submission, a consultation's
+    /// opening.
     pub date: Option<String>,
+    /// A consultation's closing as written.
+    pub closes: Option<String>,
 }
 
 /// What a rebuild did.
@@ -245,8 +254,17 @@ struct Fields {
     date: Field,
     when: Field,
     day: Field,
+    until_day: Field,
     closes: Field,
     closes_text: Field,
+    complete: Field,
+    facets: [Field; 4],
+}
+
+impl Fields {
+    fn facet(&self, facet: Facet) -> Field {
+        self.facets[facet as usize]
+    }
 }
 
 /// The names of the fast fields the lists are ordered by.
@@ -284,8 +302,11 @@ fn schema() -> (Schema, Fields) {
         date: builder.add_text_field("date", STORED),
         when: builder.add_i64_field(WHEN, INDEXED | FAST),
         day: builder.add_i64_field("day", INDEXED),
+        until_day: builder.add_i64_field("until_day", INDEXED),
         closes: builder.add_i64_field(CLOSES, INDEXED | FAST),
         closes_text: builder.add_text_field("closes_text", STORED),
+        complete: builder.add_u64_field("complete", INDEXED),
+        facets: Facet::ALL.map(|facet| builder.add_text_field(facet.code(), STRING)),
     };
     (builder.build(), fields)
 }
@@ -545,14 +566,28 @@ impl SearchIndex {
                 range(sort_field, Bound::Unbounded, Bound::Unbounded),
             ),
         ];
-        if request.from_day.is_some() || request.to_day.is_some() {
+        if let Some(from) = request.from_day {
             clauses.push((
                 Occur::Must,
-                range(
-                    fields.day,
-                    request.from_day.map_or(Bound::Unbounded, Bound::Included),
-                    request.to_day.map_or(Bound::Unbounded, Bound::Included),
-                ),
+                range(fields.until_day, Bound::Included(from), Bound::Unbounded),
+            ));
+        }
+        if let Some(to) = request.to_day {
+            clauses.push((
+                Occur::Must,
+                range(fields.day, Bound::Unbounded, Bound::Included(to)),
+            ));
+        }
+        for (facet, value) in &request.facets {
+            clauses.push((Occur::Must, term_query(fields.facet(*facet), value)));
+        }
+        if request.complete {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    tantivy::Term::from_field_u64(fields.complete, 1),
+                    IndexRecordOption::Basic,
+                )),
             ));
         }
         if let Some(at) = request.open_at {
@@ -630,15 +665,12 @@ impl SearchIndex {
                     .get_first(field)
                     .and_then(|value| value.as_str().map(str::to_owned))
             };
-            let date = match request.order {
-                ListOrder::NewestFirst => text(fields.date),
-                ListOrder::ClosingFirst => text(fields.closes_text),
-            };
             around.push((
                 ascending(*value),
                 ListEntry {
                     iri: text(fields.iri).unwrap_or_default(),
-                    date,
+                    date: text(fields.date),
+                    closes: text(fields.closes_text),
                 },
             ));
         }
@@ -652,6 +684,39 @@ impl SearchIndex {
             .map(|(_, entry)| entry)
             .collect();
         Ok(Listing { total, entries })
+    }
+
+    /// The values of `facet` that some resource of `kind` has now, sorted: the choices of the
+    /// consultations page's filters, read from the term dictionary (a value whose resources
+    /// were all deleted since the last merge is still there, so each is counted first).
+    pub fn facet_values(&self, kind: Kind, facet: Facet) -> Result<Vec<String>, SearchError> {
+        let fields = self.inner.fields;
+        let field = fields.facet(facet);
+        let searcher = self.inner.reader.searcher();
+        let mut values = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(field)?;
+            let mut terms = index
+                .terms()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                if let Ok(value) = std::str::from_utf8(terms.key()) {
+                    values.insert(value.to_owned());
+                }
+            }
+        }
+        let mut alive = Vec::with_capacity(values.len());
+        for value in values {
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, kind_query(fields.kind, kind)),
+                (Occur::Must, term_query(field, &value)),
+            ]);
+            if searcher.search(&query, &Count)? > 0 {
+                alive.push(value);
+            }
+        }
+        Ok(alive)
     }
 
     fn lock_writer(
@@ -700,9 +765,14 @@ impl SearchIndex {
         if let Some(listed) = &document.listed {
             indexed.add_i64(fields.when, listed.when);
             indexed.add_i64(fields.day, listed.day);
+            indexed.add_i64(fields.until_day, listed.until_day);
             if let Some((closes, written)) = &listed.closes {
                 indexed.add_i64(fields.closes, *closes);
                 indexed.add_text(fields.closes_text, written);
+            }
+            indexed.add_u64(fields.complete, u64::from(listed.complete));
+            for (facet, value) in &listed.facets {
+                indexed.add_text(fields.facet(*facet), value);
             }
         }
         indexed
@@ -711,8 +781,13 @@ impl SearchIndex {
 
 /// Resources of `kind`.
 fn kind_query(field: Field, kind: Kind) -> Box<dyn Query> {
+    term_query(field, kind.code())
+}
+
+/// Resources with `value` in the untokenised `field`.
+fn term_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
-        tantivy::Term::from_field_text(field, kind.code()),
+        tantivy::Term::from_field_text(field, value),
         IndexRecordOption::Basic,
     ))
 }

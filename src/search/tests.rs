@@ -482,8 +482,12 @@ fn open_consultations_are_listed_soonest_closing_first() -> TestResult {
     assert_eq!(listed_iris(&listing), expected);
     assert_eq!(listing.total, 3);
     assert_eq!(
-        listing.entries[0].date.as_deref(),
+        listing.entries[0].closes.as_deref(),
         Some("2999-01-01T00:00:00+01:00")
+    );
+    assert_eq!(
+        listing.entries[0].date.as_deref(),
+        Some("2020-01-01T00:00:00Z")
     );
     Ok(())
 }
@@ -547,5 +551,156 @@ fn proposals_are_listed_as_proposals_rq_lists_them() -> TestResult {
         assert_eq!(listed_iris(&listing), shown);
         assert_eq!(listing.total, 4);
     }
+    Ok(())
+}
+
+#[test]
+fn consultations_are_filtered_as_consultations_rq_filters_them() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    let consultation = |name: &str, opens: &str, closes: &str, values: &[(&str, &str)]| {
+        let values: String = values
+            .iter()
+            .map(|(property, value)| format!("; {property} <http://e/{value}> "))
+            .collect();
+        record(&format!(
+            "<http://e/{name}> a participatie:Consultatie ; dct:title \"Consultatie {name}\"@nl ;
+               participatie:openingstijd \"{opens}\"^^xsd:dateTime ;
+               participatie:sluitingstijd \"{closes}\"^^xsd:dateTime {values} ."
+        ))
+    };
+    let status = "<http://www.w3.org/ns/adms#status>";
+    let level = "participatie:participatieniveau";
+    let organiser = "participatie:organisator";
+    let theme = "dct:subject";
+    store.put_records(
+        HOLDER,
+        &[
+            consultation(
+                "c1",
+                "2026-01-10T09:00:00+01:00",
+                "2026-02-10T17:00:00+01:00",
+                &[
+                    (status, "open"),
+                    (level, "advies"),
+                    (organiser, "o1"),
+                    (theme, "klimaat"),
+                ],
+            ),
+            consultation(
+                "c2",
+                "2026-03-01T09:00:00+01:00",
+                "2026-03-31T17:00:00+02:00",
+                &[
+                    (status, "gesloten"),
+                    (level, "advies"),
+                    (organiser, "o2"),
+                    (theme, "klimaat"),
+                    (theme, "mobiliteit"),
+                ],
+            ),
+            consultation(
+                "c3",
+                "2026-03-01T09:00:00+01:00",
+                "2026-06-30T17:00:00+02:00",
+                &[(status, "open"), (level, "cocreatie"), (organiser, "o1")],
+            ),
+            // No level: consultations.rq leaves it out, its values are still choices.
+            consultation(
+                "c4",
+                "2026-05-01T09:00:00+02:00",
+                "2026-05-31T17:00:00+02:00",
+                &[(status, "open"), (organiser, "o3")],
+            ),
+        ],
+    )?;
+    index.rebuild(&store)?;
+    let iri = |value: &str| Term::from(NamedNode::new_unchecked(format!("http://e/{value}")));
+    let date = |value: &str| {
+        Term::from(oxigraph::model::Literal::new_typed_literal(
+            value,
+            oxigraph::model::vocab::xsd::DATE,
+        ))
+    };
+    let cases: Vec<Vec<(&str, Term)>> = vec![
+        vec![],
+        vec![("status", iri("open"))],
+        vec![("theme", iri("klimaat"))],
+        vec![("theme", iri("mobiliteit")), ("level", iri("advies"))],
+        vec![("organiser", iri("o1")), ("status", iri("open"))],
+        vec![("from", date("2026-03-31"))],
+        vec![("to", date("2026-03-01"))],
+        vec![("from", date("2026-02-11")), ("to", date("2026-02-28"))],
+        vec![("from", date("2026-02-10")), ("to", date("2026-03-01"))],
+    ];
+    for parameters in cases {
+        let rows = store.select_with(
+            include_str!("../../queries/consultations.rq"),
+            &parameters,
+            Default::default(),
+        )?;
+        let mut request = ListRequest {
+            complete: true,
+            limit: 100,
+            ..ListRequest::of(Kind::Consultation, ListOrder::NewestFirst)
+        };
+        for (name, value) in &parameters {
+            let text = match value {
+                Term::NamedNode(node) => node.as_str().to_owned(),
+                Term::Literal(literal) => literal.value().to_owned(),
+                _ => unreachable!(),
+            };
+            match *name {
+                "from" => request.from_day = day_number(&text),
+                "to" => request.to_day = day_number(&text),
+                facet => request
+                    .facets
+                    .push((Facet::from_code(facet).ok_or("a facet")?, text)),
+            }
+        }
+        let listing = index.list(&request)?;
+        let names: Vec<&str> = parameters.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            listed_iris(&listing),
+            column(&rows, "consultation"),
+            "{names:?}"
+        );
+        assert_eq!(listing.total, rows.len());
+    }
+
+    // The filters' choices: what consultation-filters.rq lists.
+    let rows = store.select_with(
+        include_str!("../../queries/consultation-filters.rq"),
+        &[],
+        Default::default(),
+    )?;
+    for facet in Facet::ALL {
+        let mut expected: Vec<String> = rows
+            .iter()
+            .filter(|row| row.str("facet") == Some(facet.code()))
+            .filter_map(|row| row.str("value").map(str::to_owned))
+            .collect();
+        expected.sort();
+        assert_eq!(
+            index.facet_values(Kind::Consultation, facet)?,
+            expected,
+            "{facet:?}"
+        );
+    }
+    // A value no consultation has any more is no choice, though still in the dictionary.
+    store.put_records(
+        HOLDER,
+        &[consultation(
+            "c2",
+            "2026-03-01T09:00:00+01:00",
+            "2026-03-31T17:00:00+02:00",
+            &[(status, "gesloten"), (level, "advies"), (organiser, "o2")],
+        )],
+    )?;
+    index.refresh_records(&store, &[id("http://e/c2")])?;
+    assert_eq!(
+        index.facet_values(Kind::Consultation, Facet::Theme)?,
+        ["http://e/klimaat"]
+    );
     Ok(())
 }

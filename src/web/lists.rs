@@ -12,17 +12,19 @@ use oxigraph::model::vocab::xsd;
 use oxigraph::model::{Literal, NamedNode, Term};
 use serde::{Deserialize, Serialize};
 
-use crate::search::{day_number, Kind, ListOrder, ListRequest};
+use crate::search::{day_number, Facet, Kind, ListOrder, ListRequest};
 use crate::store::Row;
 use crate::web::error::ApiError;
-use crate::web::lang::LanguageSwitch;
+use crate::web::lang::{Lang, LanguageSwitch};
+use crate::web::page_data::PageData;
 use crate::web::pages::{
     href, local_date, render, run_list_queries, run_list_query, Keys, ListPage, ListQuery,
     PageQuery,
 };
 use crate::web::AppState;
 
-const CONSULTATIONS: &str = include_str!("../../queries/consultations.rq");
+/// The consultations, filtered, newest opening first.
+pub const CONSULTATIONS: &str = include_str!("../../queries/consultations.rq");
 /// One consultation's line in a list (also the home page's open consultations).
 pub const CONSULTATION_ROW: &str = include_str!("../../queries/consultation-row.rq");
 const CONSULTATION_FILTERS: &str = include_str!("../../queries/consultation-filters.rq");
@@ -104,35 +106,59 @@ async fn consultations(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let mut parameters = Vec::new();
-    for (name, value) in [
-        ("status", &filters.status),
-        ("theme", &filters.thema),
-        ("level", &filters.niveau),
-        ("organiser", &filters.organisator),
+    let mut request = ListRequest {
+        complete: true,
+        ..ListRequest::of(Kind::Consultation, ListOrder::NewestFirst)
+    };
+    for (name, value, facet) in [
+        ("status", &filters.status, Facet::Status),
+        ("theme", &filters.thema, Facet::Theme),
+        ("level", &filters.niveau, Facet::Level),
+        ("organiser", &filters.organisator, Facet::Organiser),
     ] {
         if let Some(value) = non_empty(value) {
             parameters.push((name, iri_parameter(name, value)?));
+            request.facets.push((facet, value.to_owned()));
         }
     }
-    for (name, value) in [("from", &filters.van), ("to", &filters.tot)] {
+    for (name, value, day) in [
+        ("from", &filters.van, &mut request.from_day),
+        ("to", &filters.tot, &mut request.to_day),
+    ] {
         if let Some(value) = non_empty(value) {
             parameters.push((name, date_parameter(name, value)?));
+            *day = day_number(value);
         }
     }
     let list = ListQuery {
-        keys: Keys::Query(PageQuery::new(CONSULTATIONS, parameters)),
+        keys: Keys::Index {
+            request,
+            date: "opens",
+            fallback: PageQuery::new(CONSULTATIONS, parameters),
+        },
         key: "consultation",
         row: PageQuery::new(CONSULTATION_ROW, vec![lang.parameter()]),
         page: filters.pagina,
         page_size: PAGE_SIZE,
     };
-    let (listed, facets) = run_list_query(
-        &state,
-        list,
-        vec![PageQuery::new(CONSULTATION_FILTERS, vec![lang.parameter()])],
-    )
-    .await?;
-    let facets = facets.into_iter().next().unwrap_or_default();
+    // The filters' choices come from the index too, unless it is stale.
+    let from_store = if state.search.is_stale() {
+        vec![PageQuery::new(CONSULTATION_FILTERS, vec![lang.parameter()])]
+    } else {
+        Vec::new()
+    };
+    let (listed, facets) = run_list_query(&state, list, from_store).await?;
+    let facets = match facets.into_iter().next() {
+        Some(rows) => rows
+            .iter()
+            .map(|row| FacetChoice {
+                facet: row.str("facet").unwrap_or_default().to_owned(),
+                value: row.str("value").unwrap_or_default().to_owned(),
+                label: row.str("label").unwrap_or_default().to_owned(),
+            })
+            .collect(),
+        None => indexed_choices(&state, lang).await?,
+    };
     let base = state.config.base_iri.as_str();
     let items: Vec<ConsultationItem> = listed
         .rows
@@ -146,17 +172,14 @@ async fn consultations(
             organiser: row.str("organiserLabel").map(str::to_owned),
         })
         .collect();
-    let choices = |facet: &str, selected: &Option<String>| -> Vec<Choice> {
+    let choices = |facet: Facet, selected: &Option<String>| -> Vec<Choice> {
         facets
             .iter()
-            .filter(|row| row.str("facet") == Some(facet))
-            .map(|row| {
-                let value = row.str("value").unwrap_or_default().to_owned();
-                Choice {
-                    selected: selected.as_deref() == Some(value.as_str()),
-                    label: row.str("label").unwrap_or(&value).to_owned(),
-                    value,
-                }
+            .filter(|choice| choice.facet == facet.code())
+            .map(|choice| Choice {
+                selected: selected.as_deref() == Some(choice.value.as_str()),
+                label: choice.label.clone(),
+                value: choice.value.clone(),
             })
             .collect()
     };
@@ -164,10 +187,13 @@ async fn consultations(
     switch.insert_into(&mut context);
     insert_paging(&mut context, &listed);
     context.insert("items", &items);
-    context.insert("statuses", &choices("status", &filters.status));
-    context.insert("themes", &choices("theme", &filters.thema));
-    context.insert("levels", &choices("level", &filters.niveau));
-    context.insert("organisers", &choices("organiser", &filters.organisator));
+    context.insert("statuses", &choices(Facet::Status, &filters.status));
+    context.insert("themes", &choices(Facet::Theme, &filters.thema));
+    context.insert("levels", &choices(Facet::Level, &filters.niveau));
+    context.insert(
+        "organisers",
+        &choices(Facet::Organiser, &filters.organisator),
+    );
     context.insert("from", filters.van.as_deref().unwrap_or_default());
     context.insert("to", filters.tot.as_deref().unwrap_or_default());
     context.insert(
@@ -182,6 +208,55 @@ async fn consultations(
         ]),
     );
     render(&state, "consultations.html", &context)
+}
+
+/// One choice of a consultations filter, as `consultation-filters.rq` gives it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FacetChoice {
+    /// The facet's code (`status`, `theme`, `level`, `organiser`).
+    pub facet: String,
+    /// The value (an IRI).
+    pub value: String,
+    /// Its label in the reader's language, else Dutch, else the IRI.
+    pub label: String,
+}
+
+/// The choices of the consultations filters from the search index, labelled from the store:
+/// a few lookups per value instead of `consultation-filters.rq`'s scan of every consultation.
+pub async fn indexed_choices(state: &AppState, lang: Lang) -> Result<Vec<FacetChoice>, ApiError> {
+    let search = state.search.clone();
+    let store = state.store.clone();
+    let base = state.config.base_iri.as_str().to_owned();
+    tokio::task::spawn_blocking(move || -> Result<Vec<FacetChoice>, ApiError> {
+        let mut values = Vec::new();
+        for facet in Facet::ALL {
+            let found = search
+                .facet_values(Kind::Consultation, facet)
+                .map_err(|error| ApiError::Internal(error.into()))?;
+            values.extend(found.into_iter().map(|value| (facet, value)));
+        }
+        let mut choices = store
+            .read_published(|published| {
+                let data = PageData::new(published, lang, &base);
+                let choices: Vec<FacetChoice> = values
+                    .into_iter()
+                    .map(|(facet, value)| FacetChoice {
+                        facet: facet.code().to_owned(),
+                        label: NamedNode::new(value.as_str())
+                            .ok()
+                            .and_then(|node| data.preferred_label(node.as_ref()))
+                            .unwrap_or_else(|| value.clone()),
+                        value,
+                    })
+                    .collect();
+                data.finish().map(|()| choices)
+            })?
+            .map_err(ApiError::from)?;
+        choices.sort_by(|a, b| (&a.facet, &a.label).cmp(&(&b.facet, &b.label)));
+        Ok(choices)
+    })
+    .await
+    .map_err(|error| ApiError::Internal(error.into()))?
 }
 
 #[derive(Deserialize, Default)]

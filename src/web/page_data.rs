@@ -192,6 +192,12 @@ impl<'a> PageData<'a> {
         label
     }
 
+    /// The `skos:prefLabel` of `node` in the reader's language (see [`PageData::text`]), as
+    /// `consultation-filters.rq` labels the filters' choices.
+    pub fn preferred_label(&self, node: NamedNodeRef<'_>) -> Option<String> {
+        self.text(node, LABELS[0])
+    }
+
     /// A link to `node`, labelled by its label or, without one, its IRI.
     pub fn link(&self, node: NamedNodeRef<'_>) -> Link {
         Link {

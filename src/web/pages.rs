@@ -80,7 +80,7 @@ async fn home(
                 open_at: Some(now_seconds()),
                 ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
             },
-            date: "closes",
+            date: "opens",
             fallback: PageQuery::new(HOME_OPEN_CONSULTATIONS, Vec::new()),
         },
         key: "consultation",
@@ -518,7 +518,7 @@ pub enum Keys {
     /// the kind in the store, whatever the page.
     Query(PageQuery),
     /// The search index, for the lists ordered by date: only the page asked for is read. The
-    /// entry's date is bound to `date`. While the index is stale (an update failed; the periodic
+    /// entry's date is bound to `date`, a consultation's closing to `closes`. While the index is stale (an update failed; the periodic
     /// check rebuilds it) `fallback` answers instead: a query giving the same entries in the
     /// same order.
     Index {
@@ -638,21 +638,25 @@ fn list_page(
     })
 }
 
-/// The entries of a listing as rows binding `key` (the IRI) and `date` (its date as written).
+/// The entries of a listing as rows binding `key` (the IRI), `date` (its date as written) and
+/// `closes` (a consultation's closing as written).
 fn listing_rows(key: &str, date: &str, listing: Listing) -> Rows {
+    let literal = |text: String| Term::from(Literal::new_simple_literal(text));
     let rows = listing
         .entries
         .into_iter()
         .map(|entry| {
             vec![
                 NamedNode::new(entry.iri).ok().map(Term::from),
-                entry
-                    .date
-                    .map(|date| Term::from(Literal::new_simple_literal(date))),
+                entry.date.map(literal),
+                entry.closes.map(literal),
             ]
         })
         .collect();
-    Rows::new(vec![key.to_owned(), date.to_owned()], rows)
+    Rows::new(
+        vec![key.to_owned(), date.to_owned(), "closes".to_owned()],
+        rows,
+    )
 }
 
 /// The time now in seconds since the epoch, as the list dates are indexed.
@@ -806,6 +810,23 @@ mod list_tests {
             },
             ListQuery {
                 keys: Keys::Index {
+                    request: ListRequest {
+                        complete: true,
+                        ..ListRequest::of(Kind::Consultation, ListOrder::NewestFirst)
+                    },
+                    date: "opens",
+                    fallback: PageQuery::new(crate::web::lists::CONSULTATIONS, Vec::new()),
+                },
+                key: "consultation",
+                row: PageQuery::new(
+                    crate::web::lists::CONSULTATION_ROW,
+                    vec![Lang::Nl.parameter()],
+                ),
+                page: Some(2),
+                page_size: 4,
+            },
+            ListQuery {
+                keys: Keys::Index {
                     request: ListRequest::of(Kind::Proposal, ListOrder::NewestFirst),
                     date: "submitted",
                     fallback: PageQuery::new(crate::web::lists::PROPOSALS, Vec::new()),
@@ -821,7 +842,7 @@ mod list_tests {
                         open_at: Some(now_seconds()),
                         ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
                     },
-                    date: "closes",
+                    date: "opens",
                     fallback: PageQuery::new(HOME_OPEN_CONSULTATIONS, Vec::new()),
                 },
                 key: "consultation",
@@ -841,7 +862,18 @@ mod list_tests {
             assert!(!keys(&indexed, list.key).is_empty(), "{}", list.key);
             assert_eq!(keys(&indexed, list.key), keys(&queried, list.key));
             assert_eq!((indexed.total, indexed.page), (queried.total, queried.page));
-            for column in ["title", "organiserLabel", "start", "closes", "submitted"] {
+            for column in [
+                "title",
+                "organiserLabel",
+                "start",
+                "opens",
+                "closes",
+                "submitted",
+            ] {
+                // (the index may bind more: the opening of an open consultation, say)
+                if !queried.rows.variables().iter().any(|name| name == column) {
+                    continue;
+                }
                 let values = |page: &ListPage| -> Vec<Option<String>> {
                     page.rows
                         .iter()
