@@ -371,10 +371,6 @@ async fn english_is_switchable_and_remembered() {
 #[tokio::test]
 async fn the_accountability_page_lists_what_the_example_queries_select() {
     let app = spawn_app().await;
-    let query_file = |name: &str| {
-        std::fs::read_to_string(format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR")))
-            .expect("the query file exists")
-    };
     let entries = |results: &serde_json::Value, variable: &str| -> Vec<(String, String)> {
         let mut entries: Vec<(String, String)> = results["results"]["bindings"]
             .as_array()
@@ -440,6 +436,29 @@ fn card_links(page: &str, id: &str) -> Vec<String> {
         .collect()
 }
 
+/// The text of `queries/{name}.rq`.
+fn query_file(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR")))
+        .expect("the query file exists")
+}
+
+/// The links of the page at `path` that start with `prefix`, in order, and the page.
+async fn links_on(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    prefix: &str,
+) -> (Vec<String>, String) {
+    let page = app.get(path, BROWSER).await.text().await.expect("a page");
+    let links = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|link| link.split('"').next())
+        .map(|href| href.replace("&#x2F;", "/"))
+        .filter(|href| href.starts_with(prefix))
+        .collect();
+    (links, page)
+}
+
 /// The path a page links to for `iri` (Agora's own IRIs locally, others through `/resource`).
 fn page_href(iri: &str) -> String {
     match iri.strip_prefix("https://agora.vlaanderen.be") {
@@ -451,16 +470,13 @@ fn page_href(iri: &str) -> String {
     }
 }
 
-/// The home page's lists and the meetings and proposals pages come from the search index, not
-/// from a scan of the store; they must list what `meetings.rq`, `open-consultations.rq` and
-/// `proposals.rq` select, in the same order, and a pushed meeting must be on them at once.
+/// The home page's lists and the meetings, proposals and consultations pages come from the
+/// search index, not from a scan of the store; they must list what `meetings.rq`,
+/// `open-consultations.rq`, `proposals.rq`, `consultations.rq` and `consultation-filters.rq`
+/// select, in the same order, and a pushed meeting must be on them at once.
 #[tokio::test]
 async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
     let app = spawn_app().await;
-    let query_file = |name: &str| {
-        std::fs::read_to_string(format!("{}/queries/{name}.rq", env!("CARGO_MANIFEST_DIR")))
-            .expect("the query file exists")
-    };
     let selected = |results: serde_json::Value, variable: &str| -> Vec<String> {
         results["results"]["bindings"]
             .as_array()
@@ -527,19 +543,7 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
         "proposal",
     );
     assert!(proposals.len() >= 3, "{proposals:?}");
-    let page = app
-        .get("/voorstellen", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
-    let listed: Vec<String> = page
-        .split("href=\"")
-        .skip(1)
-        .filter_map(|link| link.split('"').next())
-        .map(|href| href.replace("&#x2F;", "/"))
-        .filter(|href| href.starts_with("/id/burgervoorstel/"))
-        .collect();
+    let (listed, page) = links_on(&app, "/voorstellen", "/id/burgervoorstel/").await;
     assert_eq!(listed, proposals, "{page}");
 
     // The consultations page: its filters offer what consultation-filters.rq lists, with the same
@@ -590,19 +594,7 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
     );
     let expected = selected(app.sparql_select(&filtered).await, "consultation");
     assert!(!expected.is_empty());
-    let page = app
-        .get("/consultaties?van=2026-01-01", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
-    let listed: Vec<String> = page
-        .split("href=\"")
-        .skip(1)
-        .filter_map(|link| link.split('"').next())
-        .map(|href| href.replace("&#x2F;", "/"))
-        .filter(|href| href.starts_with("/id/consultatie/"))
-        .collect();
+    let (listed, page) = links_on(&app, "/consultaties?van=2026-01-01", "/id/consultatie/").await;
     assert_eq!(listed, expected, "{page}");
 
     // A meeting pushed with the latest start is the first on the home page at once.
