@@ -518,9 +518,9 @@ pub enum Keys {
     /// the kind in the store, whatever the page.
     Query(PageQuery),
     /// The search index, for the lists ordered by date: only the page asked for is read. The
-    /// entry's date is bound to `date`, a consultation's closing to `closes`. While the index is stale (an update failed; the periodic
-    /// check rebuilds it) `fallback` answers instead: a query giving the same entries in the
-    /// same order.
+    /// entry's date is bound to `date`, a consultation's closing to `closes`. While the index is
+    /// stale (an update failed; the periodic check rebuilds it) `fallback` answers instead: a
+    /// query giving the same entries in the same order.
     Index {
         /// The list, without its page (set from the [`ListQuery`]).
         request: ListRequest,
