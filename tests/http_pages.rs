@@ -537,6 +537,13 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
         .collect();
     assert_eq!(listed, expected, "{page}");
 
+    // A page number past the end shows the last page.
+    let last = app
+        .get("/vergaderingen?pagina=4000000000000", BROWSER)
+        .await;
+    assert_eq!(last.status(), 200);
+    assert!(last.text().await.expect("a page").contains(&meetings[0]));
+
     // So does the proposals page, with what proposals.rq selects.
     let proposals = selected(
         app.sparql_select(&query_file("proposals")).await,

@@ -602,13 +602,19 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.inner.reader.searcher();
-        let wanted = request.offset.saturating_add(request.limit).max(1);
-        let (mut candidates, total): (Vec<(i64, DocAddress)>, usize) = searcher.search(
+        // Counted first, so that a page past the end (any number a URL holds) costs nothing:
+        // the top-k collector allocates for all it is asked for.
+        let total = searcher.search(&query, &Count)?;
+        if request.offset >= total || request.limit == 0 {
+            return Ok(Listing {
+                total,
+                entries: Vec::new(),
+            });
+        }
+        let wanted = request.offset.saturating_add(request.limit).min(total);
+        let mut candidates: Vec<(i64, DocAddress)> = searcher.search(
             &query,
-            &(
-                TopDocs::with_limit(wanted).order_by_fast_field::<i64>(sort_name, order.clone()),
-                Count,
-            ),
+            &TopDocs::with_limit(wanted).order_by_fast_field::<i64>(sort_name, order.clone()),
         )?;
         // Everything ordered before the last value taken is among the candidates; resources
         // sharing that value may not all be, and the IRI decides their order: take them all.

@@ -388,6 +388,13 @@ fn meetings_are_listed_as_meetings_rq_lists_them_page_by_page() -> TestResult {
             assert_eq!(listed_iris(&listing), shown, "page {page} of {page_size}");
         }
     }
+    // A page far past the end is empty, and says how many there are.
+    let beyond = index.list(&ListRequest {
+        offset: usize::MAX / 2,
+        limit: usize::MAX / 2,
+        ..ListRequest::of(Kind::Meeting, ListOrder::NewestFirst)
+    })?;
+    assert_eq!((beyond.total, beyond.entries.len()), (expected.len(), 0));
     let first = index.list(&ListRequest {
         limit: 1,
         ..ListRequest::of(Kind::Meeting, ListOrder::NewestFirst)
