@@ -635,9 +635,11 @@ impl SearchIndex {
             let equals = searcher.search(&equal, &DocSetCollector)?;
             candidates.extend(equals.into_iter().map(|address| (boundary, address)));
         }
+        // A key that sorts ascending in the list's order (`!value` reverses the order and,
+        // unlike `-value`, cannot overflow: a pushed date can be any instant).
         let ascending = |value: i64| match order {
             Order::Asc => value,
-            Order::Desc => -value,
+            Order::Desc => !value,
         };
         candidates.sort_by_key(|(value, _)| ascending(*value));
         let start = request.offset.min(candidates.len());

@@ -507,6 +507,13 @@ fn list_dates_are_read_as_instants_and_written_days() {
     assert_eq!(instant("1970-01-01T00:00:10"), Some(10));
     assert_eq!(instant("1969-12-31T23:59:59.5Z"), Some(-1));
     assert_eq!(instant("not a date"), None);
+    // The far past and future still have instants (a list sorts them without overflow).
+    assert!(
+        instant("-200000000000-01-01T00:00:00Z").is_some_and(|s| s < -6_000_000_000_000_000_000)
+    );
+    assert!(instant("200000000000-01-01T00:00:00Z").is_some_and(|s| s > 6_000_000_000_000_000_000));
+    // Beyond what seconds in an i64 hold: no instant, so the resource is left out of the lists.
+    assert_eq!(instant("900000000000-01-01T00:00:00Z"), None);
     assert_eq!(day_number("2026-10-02T10:00:00+02:00"), Some(20_261_002));
     assert_eq!(day_number("2026-10-0"), None);
     assert_eq!(day_number("26-10-02T1"), None);
