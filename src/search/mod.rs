@@ -2,6 +2,10 @@
 //! Dutch, ranked by BM25 and filterable by kind. No HTTP, and no Oxigraph: what to index comes
 //! from the store through `queries/search-documents.rq` (`Store::select_with`).
 //!
+//! The same documents carry the dates and filter values of meetings, consultations and
+//! proposals, so that the list pages take one page in date order from here
+//! ([`SearchIndex::list`], [`SearchIndex::facet_values`]) instead of scanning the store.
+//!
 //! The index is **derived data**. It holds one document per searchable resource (consultation,
 //! consultation report, citizens' proposal, meeting, agenda item, news item, titled document),
 //! tagged with its record's id, and it is kept in step with the store record by record:
