@@ -303,22 +303,24 @@ fn listed(kind: Kind, collected: &Collected) -> Option<Listed> {
         Some((_, written)) => day_number(written)?,
         None => day,
     };
-    let mut facets = collected.facets.clone();
+    // Only the consultations page filters by facet.
+    let consultation = kind == Kind::Consultation;
+    let mut facets = if consultation {
+        collected.facets.clone()
+    } else {
+        Vec::new()
+    };
     facets.sort();
     Some(Listed {
         when: instant(value)?,
         day,
         until_day,
         closes,
-        complete: kind == Kind::Consultation
+        complete: consultation
             && [Facet::Status, Facet::Level, Facet::Organiser]
                 .into_iter()
                 .all(has),
-        facets: if kind == Kind::Consultation {
-            facets
-        } else {
-            Vec::new()
-        },
+        facets,
     })
 }
 

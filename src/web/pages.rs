@@ -595,16 +595,18 @@ fn list_page(
     let (total, page, shown) = match &list.keys {
         Keys::Index { request, date, .. } if !search.is_stale() => {
             let read = |page: usize| {
-                search.list(&ListRequest {
-                    offset: (page - 1).saturating_mul(list.page_size),
-                    limit: list.page_size,
-                    ..request.clone()
-                })
+                search
+                    .list(&ListRequest {
+                        offset: (page - 1).saturating_mul(list.page_size),
+                        limit: list.page_size,
+                        ..request.clone()
+                    })
+                    .map_err(|error| ApiError::Internal(error.into()))
             };
-            let mut listing = read(asked).map_err(|error| ApiError::Internal(error.into()))?;
+            let mut listing = read(asked)?;
             let page = asked.min(listing.total.div_ceil(list.page_size).max(1));
             if page != asked {
-                listing = read(page).map_err(|error| ApiError::Internal(error.into()))?;
+                listing = read(page)?;
             }
             (listing.total, page, listing_rows(list.key, date, listing))
         }
