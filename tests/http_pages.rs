@@ -418,6 +418,103 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
             );
         }
     }
+
+    // A proposal pushed with an answer 1,461 days after its term heads the late proposals at
+    // once (the list comes from the search index); answered in time, it leaves the list.
+    let late_proposals = || async {
+        let page = app
+            .get("/verantwoording", BROWSER)
+            .await
+            .text()
+            .await
+            .expect("a page");
+        let section = page
+            .split("<section aria-labelledby=\"voorstellen-titel\">")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        section
+            .split("<tr><th scope=\"row\">")
+            .skip(1)
+            .map(|row| row.split("</tr>").next().unwrap_or_default().to_owned())
+            .collect::<Vec<String>>()
+    };
+    let fixture = std::fs::read_to_string(format!(
+        "{}/fixtures/valid/burgervoorstel-beantwoord.ttl",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the fixture exists");
+    let path = "/id/burgervoorstel/7e570000-0010-4000-8000-000000000031";
+    for (answered, first) in [("2030-11-30", true), ("2026-11-12", false)] {
+        let turtle = fixture.replace(
+            "\"2026-11-12\"^^xsd:date",
+            &format!("\"{answered}\"^^xsd:date"),
+        );
+        let pushed = app.push(crate::helpers::GENT_TOKEN, &turtle).await;
+        assert!(
+            pushed.status().is_success(),
+            "{}",
+            pushed.text().await.unwrap_or_default()
+        );
+        let rows = late_proposals().await;
+        assert_eq!(
+            rows.first().is_some_and(|row| row.contains(path)
+                && row.contains("1461 dagen")
+                && row.contains("30 november 2030")),
+            first,
+            "{rows:?}"
+        );
+        assert_eq!(rows.iter().any(|row| row.contains(path)), first, "{rows:?}");
+    }
+
+    // A report pushed about the consultation whose report is overdue takes it off the list at
+    // once (the consultation's index document follows its reports); withdrawn, it is back.
+    let overdue = "/id/consultatie/aab57b72-2f15-424b-923f-64037669270e";
+    let late_reports = || async {
+        let page = app
+            .get("/verantwoording", BROWSER)
+            .await
+            .text()
+            .await
+            .expect("a page");
+        page.split("<section aria-labelledby=\"verslagen-titel\">")
+            .nth(1)
+            .and_then(|section| section.split("</section>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(late_reports().await.contains(overdue));
+    let report = std::fs::read_to_string(format!(
+        "{}/fixtures/valid/consultatieverslag-alleen.ttl",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the fixture exists")
+    .replace(
+        "/id/consultatie/7e570000-0009-4000-8000-000000000024",
+        overdue,
+    );
+    let pushed = app.push(crate::helpers::GENT_TOKEN, &report).await;
+    assert!(
+        pushed.status().is_success(),
+        "{}",
+        pushed.text().await.unwrap_or_default()
+    );
+    assert!(!late_reports().await.contains(overdue));
+    let report_iri =
+        "https://agora.vlaanderen.be/id/consultatieverslag/7e570000-0009-4000-8000-000000000021";
+    let withdrawn = app
+        .client
+        .delete(format!(
+            "{}/api/records/{}?reason=test",
+            app.address,
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, report_iri.as_bytes())
+        ))
+        .bearer_auth(crate::helpers::GENT_TOKEN)
+        .send()
+        .await
+        .expect("sent");
+    assert!(withdrawn.status().is_success(), "{}", withdrawn.status());
+    assert!(late_reports().await.contains(overdue));
     app.stop().await;
 }
 

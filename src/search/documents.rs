@@ -101,6 +101,55 @@ pub struct SearchDocument {
     pub date: Option<String>,
     /// Where it stands in the date-ordered lists, for the kinds listed by date.
     pub listed: Option<Listed>,
+    /// A citizens' proposal's answer term and first answer, for the late proposals.
+    pub answering: Option<Answering>,
+    /// A consultation's closing, report due date and whether a report about it is published,
+    /// for the overdue reports.
+    pub reporting: Option<Reporting>,
+    /// What a consultation report reports on (consultation IRIs): whose documents to refresh
+    /// when the report changes.
+    pub about: Vec<String>,
+}
+
+/// When a consultation's report is due and whether one is published, as the accountability page
+/// lists the overdue ones (see `queries/late-reports.rq`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reporting {
+    /// Its closing instant (seconds since the epoch): a report is overdue only once it closed.
+    pub closes: i64,
+    /// Its report due date (`participatie:verslagVerwachtTegen`) as written, and as a day
+    /// number.
+    pub due: (String, i64),
+    /// Whether a published report reports on it (`participatie:rapporteertOver`, in another
+    /// record).
+    pub reported: bool,
+}
+
+/// When a citizens' proposal was to be answered and when it was, as the accountability page
+/// lists the late ones (see `queries/late-proposals.rq`). Dates are compared as written: the
+/// day of their first ten characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answering {
+    /// Its answer term (`participatie:antwoordTermijn`) as written, and as a day number (days
+    /// since 1970-01-01).
+    pub due: (String, i64),
+    /// The date of its first feedback (`participatie:heeftTerugkoppeling/dct:issued`) as
+    /// written, and as a day number; `None` while it is unanswered.
+    pub answered: Option<(String, i64)>,
+}
+
+impl Answering {
+    /// How many days after its term it was answered, if it was answered late.
+    pub fn answered_late(&self) -> Option<i64> {
+        let (_, answered) = self.answered.as_ref()?;
+        let late = answered.saturating_sub(self.due.1);
+        (late > 0).then_some(late)
+    }
+
+    /// Its term's day number while it is unanswered.
+    pub fn unanswered_due(&self) -> Option<i64> {
+        self.answered.is_none().then_some(self.due.1)
+    }
 }
 
 /// The dates by which a list page orders and filters a resource (see
@@ -180,6 +229,11 @@ struct Collected {
     dates: BTreeMap<usize, String>,
     closes: Option<String>,
     facets: Vec<(Facet, String)>,
+    term: Option<String>,
+    answers: Vec<String>,
+    report_due: Option<String>,
+    reported: bool,
+    about: Vec<String>,
 }
 
 /// Folds the rows of `search-documents.rq` into one document per resource; resources that are
@@ -207,6 +261,13 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
         let value = match value {
             Term::Literal(value) => value,
             Term::NamedNode(node) => {
+                match field {
+                    "reported" => collected.reported = true,
+                    "about" if !collected.about.iter().any(|iri| iri == node.as_str()) => {
+                        collected.about.push(node.as_str().to_owned());
+                    }
+                    _ => {}
+                }
                 if let Some(facet) = Facet::from_code(field) {
                     let pair = (facet, node.as_str().to_owned());
                     if !collected.facets.contains(&pair) {
@@ -241,6 +302,13 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
             "closes" => {
                 collected.closes.get_or_insert_with(|| text.to_owned());
             }
+            "term" => {
+                collected.term.get_or_insert_with(|| text.to_owned());
+            }
+            "answered" => push(&mut collected.answers, text.to_owned()),
+            "reportDue" => {
+                collected.report_due.get_or_insert_with(|| text.to_owned());
+            }
             date => {
                 if let Some(rank) = DATE_FIELDS.iter().position(|name| *name == date) {
                     collected
@@ -262,7 +330,14 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
                 title_nl.clone_from(&title_en);
             }
             let listed = listed(kind, &collected);
-            if title_nl.is_empty() && collected.texts_nl.is_empty() && listed.is_none() {
+            let answering = answering(kind, &collected);
+            let reporting = reporting(kind, &collected);
+            if title_nl.is_empty()
+                && collected.texts_nl.is_empty()
+                && listed.is_none()
+                && answering.is_none()
+                && reporting.is_none()
+            {
                 return None;
             }
             Some(SearchDocument {
@@ -275,6 +350,9 @@ pub fn from_rows(rows: &Rows, names: &GraphNames) -> Vec<SearchDocument> {
                 text_en: collected.texts_en.join("\n"),
                 date: collected.dates.into_values().next(),
                 listed,
+                answering,
+                reporting,
+                about: collected.about,
             })
         })
         .collect()
@@ -322,6 +400,43 @@ fn listed(kind: Kind, collected: &Collected) -> Option<Listed> {
                 .all(has),
         facets,
     })
+}
+
+/// A citizens' proposal's term and first answer; `None` for other kinds, for a proposal without
+/// a term and for a term that is not a date.
+fn answering(kind: Kind, collected: &Collected) -> Option<Answering> {
+    if kind != Kind::Proposal {
+        return None;
+    }
+    let due = collected.term.as_ref()?;
+    let due = (due.clone(), epoch_day(due)?);
+    let answered = collected
+        .answers
+        .iter()
+        .filter_map(|answer| Some((answer.clone(), epoch_day(answer)?)))
+        .min_by(|(a_text, a_day), (b_text, b_day)| a_day.cmp(b_day).then(a_text.cmp(b_text)));
+    Some(Answering { due, answered })
+}
+
+/// A consultation's closing, report due date and whether it has a report; `None` for other
+/// kinds and for a consultation without a closing or a report due date (or whose are not dates).
+fn reporting(kind: Kind, collected: &Collected) -> Option<Reporting> {
+    if kind != Kind::Consultation {
+        return None;
+    }
+    let due = collected.report_due.as_ref()?;
+    Some(Reporting {
+        closes: instant(collected.closes.as_deref()?)?,
+        due: (due.clone(), epoch_day(due)?),
+        reported: collected.reported,
+    })
+}
+
+/// Days since 1970-01-01 of the date a value is written with (its first ten characters).
+pub fn epoch_day(value: &str) -> Option<i64> {
+    let date = value.trim().get(..10)?;
+    Date::from_str(date).ok()?;
+    Some(instant(date)?.div_euclid(86_400))
 }
 
 /// Seconds since 1970-01-01T00:00:00Z of an `xsd:dateTime` or `xsd:date` (its midnight) as

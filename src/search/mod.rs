@@ -39,12 +39,18 @@ use tantivy::schema::{
     STRING,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+};
 use uuid::Uuid;
 
 pub use analyser::{analyser, terms};
-pub use documents::{day_number, instant, strip_html, Facet, Kind, Listed, SearchDocument};
+pub use documents::{
+    day_number, epoch_day, instant, strip_html, Answering, Facet, Kind, Listed, Reporting,
+    SearchDocument,
+};
 
+use crate::model::GraphNames;
 use crate::store::{ChangeMarker, QueryError, Store, StoreError};
 
 /// The query that lists what the index holds.
@@ -52,7 +58,7 @@ const DOCUMENTS_QUERY: &str = include_str!("../../queries/search-documents.rq");
 
 /// The version of the index's layout (schema, analysers, what is indexed). Raise it when any of
 /// them changes: an index of another format is rebuilt at the next start.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// Memory the writer may use before it flushes a segment. Tantivy's floor is 15 MB per thread;
 /// 50 MB keeps a full rebuild of a million-triple store in a few segments.
@@ -146,7 +152,7 @@ pub struct Snippet {
 }
 
 /// One page of a list ordered by date (the meetings by start, the proposals by submission, the
-/// open consultations by closing),
+/// open consultations by closing, the late proposals by how late they are),
 /// answered from the index: its cost grows with the page asked for, not with the store, where
 /// the same list from SPARQL scans and sorts every resource of the kind.
 #[derive(Debug, Clone)]
@@ -198,6 +204,19 @@ pub enum ListOrder {
     NewestFirst,
     /// Soonest [`Listed::closes`] first (`ORDER BY ?closes ?consultation`).
     ClosingFirst,
+    /// What is late at the instant `now`, most days late first, ties by IRI; the request's
+    /// other filters do not apply. Days are counted to today's date in UTC, as the queries
+    /// count them from `NOW()`.
+    ///
+    /// For [`Kind::Proposal`], the citizens' proposals not answered within their term, as
+    /// `queries/late-proposals.rq` lists them: those answered after their term, late by a
+    /// fixed number of days, and those still unanswered past it, late by a number that grows
+    /// each day. For [`Kind::Consultation`], the consultations closed before `now` whose report
+    /// was due before today and is not published, as `queries/late-reports.rq` lists them.
+    MostOverdueFirst {
+        /// Seconds since the epoch.
+        now: i64,
+    },
 }
 
 /// The answer to a [`ListRequest`].
@@ -215,10 +234,14 @@ pub struct ListEntry {
     /// The resource's IRI.
     pub iri: String,
     /// Its date as written: a meeting's start, a proposal's submission, a consultation's
-    /// opening.
+    /// opening; a late proposal's answer term.
     pub date: Option<String>,
     /// A consultation's closing as written.
     pub closes: Option<String>,
+    /// A late proposal's first answer as written, if it has one.
+    pub answered: Option<String>,
+    /// How many days late a late proposal is (answered, or unanswered until today).
+    pub days_late: Option<i64>,
 }
 
 /// What a rebuild did.
@@ -263,6 +286,14 @@ struct Fields {
     closes_text: Field,
     complete: Field,
     facets: [Field; 4],
+    due_text: Field,
+    answered_text: Field,
+    answered_late: Field,
+    unanswered_due: Field,
+    report_due_text: Field,
+    unreported_due: Field,
+    report_closes: Field,
+    about: Field,
 }
 
 impl Fields {
@@ -274,6 +305,9 @@ impl Fields {
 /// The names of the fast fields the lists are ordered by.
 const WHEN: &str = "when";
 const CLOSES: &str = "closes";
+const ANSWERED_LATE: &str = "answered_late";
+const UNANSWERED_DUE: &str = "unanswered_due";
+const UNREPORTED_DUE: &str = "unreported_due";
 
 /// What a commit records about the index.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,6 +345,14 @@ fn schema() -> (Schema, Fields) {
         closes_text: builder.add_text_field("closes_text", STORED),
         complete: builder.add_u64_field("complete", INDEXED),
         facets: Facet::ALL.map(|facet| builder.add_text_field(facet.code(), STRING)),
+        due_text: builder.add_text_field("due_text", STORED),
+        answered_text: builder.add_text_field("answered_text", STORED),
+        answered_late: builder.add_i64_field(ANSWERED_LATE, INDEXED | FAST),
+        unanswered_due: builder.add_i64_field(UNANSWERED_DUE, INDEXED | FAST),
+        report_due_text: builder.add_text_field("report_due_text", STORED),
+        unreported_due: builder.add_i64_field(UNREPORTED_DUE, INDEXED | FAST),
+        report_closes: builder.add_i64_field("report_closes", INDEXED),
+        about: builder.add_text_field("about", STRING | STORED),
     };
     (builder.build(), fields)
 }
@@ -432,16 +474,33 @@ impl SearchIndex {
         let mut writer = self.lock_writer()?;
         let marker = store.change_marker()?;
         let mut added = 0;
-        for id in ids {
-            let documents = read_documents(store, Some(*id))?;
-            writer.delete_term(tantivy::Term::from_field_text(
-                self.inner.fields.record,
-                &id.to_string(),
-            ));
+        // A consultation's document says whether a report about it is published, a fact of the
+        // report's record: the consultations a changed report was about, before and after the
+        // change, are refreshed after it (the report's write has committed: they see it).
+        let mut refreshed: Vec<Uuid> = ids.to_vec();
+        let mut reported_on = Vec::new();
+        let mut next = 0;
+        while next < refreshed.len() {
+            let id = refreshed[next];
+            next += 1;
+            let record = tantivy::Term::from_field_text(self.inner.fields.record, &id.to_string());
+            reported_on.extend(self.about(&record)?);
+            let documents = read_documents(store, Some(id))?;
+            writer.delete_term(record);
             for document in &documents {
+                reported_on.extend(document.about.iter().cloned());
                 writer.add_document(self.tantivy_document(document))?;
             }
             added += documents.len();
+            for consultation in reported_on.drain(..) {
+                let Ok(consultation) = NamedNode::new(consultation) else {
+                    continue;
+                };
+                let consultation = GraphNames::record_id(consultation.as_ref());
+                if !refreshed.contains(&consultation) {
+                    refreshed.push(consultation);
+                }
+            }
         }
         self.commit(&mut writer, marker)?;
         Ok(added)
@@ -555,12 +614,30 @@ impl SearchIndex {
         })
     }
 
+    /// What the committed documents of a record (`record`: a term of the record field) report
+    /// on.
+    fn about(&self, record: &tantivy::Term) -> Result<Vec<String>, SearchError> {
+        let searcher = self.inner.reader.searcher();
+        let query = TermQuery::new(record.clone(), IndexRecordOption::Basic);
+        let mut about = Vec::new();
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let document: TantivyDocument = searcher.doc(address)?;
+            about.extend(
+                document
+                    .get_all(self.inner.fields.about)
+                    .filter_map(|value| value.as_str().map(str::to_owned)),
+            );
+        }
+        Ok(about)
+    }
+
     /// One page of a list ordered by date: see [`ListRequest`].
     pub fn list(&self, request: &ListRequest) -> Result<Listing, SearchError> {
         let fields = self.inner.fields;
         let (sort_field, sort_name, order) = match request.order {
             ListOrder::NewestFirst => (fields.when, WHEN, Order::Desc),
             ListOrder::ClosingFirst => (fields.closes, CLOSES, Order::Asc),
+            ListOrder::MostOverdueFirst { now } => return self.overdue(request, now),
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, kind_query(fields.kind, request.kind)),
@@ -645,56 +722,85 @@ impl SearchIndex {
             Order::Asc => value,
             Order::Desc => !value,
         };
-        candidates.sort_by_key(|(value, _)| ascending(*value));
-        let start = request.offset.min(candidates.len());
-        let end = request
-            .offset
-            .saturating_add(request.limit)
-            .min(candidates.len());
-        if start == end {
-            return Ok(Listing {
-                total,
-                entries: Vec::new(),
-            });
-        }
-        // The IRIs are read only around the page: from the first candidate sharing the page's
-        // first value to the last sharing its last value.
-        let first = candidates[start].0;
-        let last = candidates[end - 1].0;
-        let around_start = candidates[..start]
-            .iter()
-            .rposition(|(value, _)| *value != first)
-            .map_or(0, |position| position + 1);
-        let around_end = candidates[end..]
-            .iter()
-            .position(|(value, _)| *value != last)
-            .map_or(candidates.len(), |position| end + position);
-        let mut around = Vec::with_capacity(around_end - around_start);
-        for (value, address) in &candidates[around_start..around_end] {
-            let document: TantivyDocument = searcher.doc(*address)?;
-            let text = |field: Field| {
-                document
-                    .get_first(field)
-                    .and_then(|value| value.as_str().map(str::to_owned))
-            };
-            around.push((
-                ascending(*value),
-                ListEntry {
-                    iri: text(fields.iri).unwrap_or_default(),
-                    date: text(fields.date),
-                    closes: text(fields.closes_text),
-                },
-            ));
-        }
-        around.sort_by(|(a, a_entry), (b, b_entry)| {
-            a.cmp(b).then_with(|| a_entry.iri.cmp(&b_entry.iri))
-        });
-        let entries = around
+        let mut candidates: Vec<(i64, DocAddress)> = candidates
             .into_iter()
-            .skip(start - around_start)
-            .take(end - start)
-            .map(|(_, entry)| entry)
+            .map(|(value, address)| (ascending(value), address))
             .collect();
+        candidates.sort_by_key(|(key, _)| *key);
+        let entries = page_around(&searcher, &candidates, request, |_, document| {
+            let text = |field: Field| stored_text(document, field);
+            ListEntry {
+                iri: text(fields.iri).unwrap_or_default(),
+                date: text(fields.date),
+                closes: text(fields.closes_text),
+                answered: None,
+                days_late: None,
+            }
+        })?;
+        Ok(Listing { total, entries })
+    }
+
+    /// What is late: see [`ListOrder::MostOverdueFirst`].
+    fn overdue(&self, request: &ListRequest, now: i64) -> Result<Listing, SearchError> {
+        let fields = self.inner.fields;
+        let searcher = self.inner.reader.searcher();
+        let today = now.div_euclid(86_400);
+        let of_kind = |clauses: Vec<Box<dyn Query>>| {
+            let mut all = vec![(Occur::Must, kind_query(fields.kind, request.kind))];
+            all.extend(clauses.into_iter().map(|clause| (Occur::Must, clause)));
+            BooleanQuery::new(all)
+        };
+        let before_today = |field: Field| range(field, Bound::Unbounded, Bound::Excluded(today));
+        // Each late resource's days late, read from the fast fields (a number per late
+        // resource, no document); the key reverses the days, for most days late first.
+        let late_from_due =
+            |(due, address): (i64, DocAddress)| (!today.saturating_sub(due), address);
+        let mut candidates: Vec<(i64, DocAddress)> = match request.kind {
+            Kind::Consultation => {
+                // Closed, with the report due before today and none published.
+                let unreported = of_kind(vec![
+                    before_today(fields.unreported_due),
+                    range(fields.report_closes, Bound::Unbounded, Bound::Excluded(now)),
+                ]);
+                all_by_fast_field(&searcher, &unreported, UNREPORTED_DUE)?
+                    .into_iter()
+                    .map(late_from_due)
+                    .collect()
+            }
+            _ => {
+                // Answered after the term: late by a fixed number of days. Unanswered with
+                // the term before today: late by today minus the term.
+                let answered_late = of_kind(vec![range(
+                    fields.answered_late,
+                    Bound::Included(1),
+                    Bound::Unbounded,
+                )]);
+                let unanswered = of_kind(vec![before_today(fields.unanswered_due)]);
+                let answered = all_by_fast_field(&searcher, &answered_late, ANSWERED_LATE)?
+                    .into_iter()
+                    .map(|(days, address)| (!days, address));
+                let unanswered = all_by_fast_field(&searcher, &unanswered, UNANSWERED_DUE)?
+                    .into_iter()
+                    .map(late_from_due);
+                answered.chain(unanswered).collect()
+            }
+        };
+        candidates.sort_by_key(|(key, _)| *key);
+        let total = candidates.len();
+        let entries = page_around(&searcher, &candidates, request, |key, document| {
+            let text = |field: Field| stored_text(document, field);
+            let due = match request.kind {
+                Kind::Consultation => fields.report_due_text,
+                _ => fields.due_text,
+            };
+            ListEntry {
+                iri: text(fields.iri).unwrap_or_default(),
+                date: text(due),
+                closes: None,
+                answered: text(fields.answered_text),
+                days_late: Some(!key),
+            }
+        })?;
         Ok(Listing { total, entries })
     }
 
@@ -787,8 +893,96 @@ impl SearchIndex {
                 indexed.add_text(fields.facet(*facet), value);
             }
         }
+        if let Some(answering) = &document.answering {
+            indexed.add_text(fields.due_text, &answering.due.0);
+            if let Some((written, _)) = &answering.answered {
+                indexed.add_text(fields.answered_text, written);
+            }
+            if let Some(late) = answering.answered_late() {
+                indexed.add_i64(fields.answered_late, late);
+            }
+            if let Some(due) = answering.unanswered_due() {
+                indexed.add_i64(fields.unanswered_due, due);
+            }
+        }
+        if let Some(reporting) = &document.reporting {
+            indexed.add_text(fields.report_due_text, &reporting.due.0);
+            indexed.add_i64(fields.report_closes, reporting.closes);
+            if !reporting.reported {
+                indexed.add_i64(fields.unreported_due, reporting.due.1);
+            }
+        }
+        for consultation in &document.about {
+            indexed.add_text(fields.about, consultation);
+        }
         indexed
     }
+}
+
+/// The entries `request.offset..request.offset + request.limit` of a list whose `candidates`
+/// are sorted by their key (ascending in the list's order; equal keys go by IRI), made by `entry`
+/// from the key and the stored document. Documents are read only around the page: from the
+/// first candidate sharing the page's first key to the last sharing its last key.
+fn page_around(
+    searcher: &Searcher,
+    candidates: &[(i64, DocAddress)],
+    request: &ListRequest,
+    entry: impl Fn(i64, &TantivyDocument) -> ListEntry,
+) -> Result<Vec<ListEntry>, SearchError> {
+    let start = request.offset.min(candidates.len());
+    let end = request
+        .offset
+        .saturating_add(request.limit)
+        .min(candidates.len());
+    if start == end {
+        return Ok(Vec::new());
+    }
+    let first = candidates[start].0;
+    let last = candidates[end - 1].0;
+    let around_start = candidates[..start]
+        .iter()
+        .rposition(|(key, _)| *key != first)
+        .map_or(0, |position| position + 1);
+    let around_end = candidates[end..]
+        .iter()
+        .position(|(key, _)| *key != last)
+        .map_or(candidates.len(), |position| end + position);
+    let mut around = Vec::with_capacity(around_end - around_start);
+    for (key, address) in &candidates[around_start..around_end] {
+        let document: TantivyDocument = searcher.doc(*address)?;
+        around.push((*key, entry(*key, &document)));
+    }
+    around
+        .sort_by(|(a, a_entry), (b, b_entry)| a.cmp(b).then_with(|| a_entry.iri.cmp(&b_entry.iri)));
+    Ok(around
+        .into_iter()
+        .skip(start - around_start)
+        .take(end - start)
+        .map(|(_, entry)| entry)
+        .collect())
+}
+
+/// Every document `query` finds, with its value of the i64 fast field `name`.
+fn all_by_fast_field(
+    searcher: &Searcher,
+    query: &dyn Query,
+    name: &str,
+) -> Result<Vec<(i64, DocAddress)>, SearchError> {
+    let count = searcher.search(query, &Count)?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(searcher.search(
+        query,
+        &TopDocs::with_limit(count).order_by_fast_field::<i64>(name, Order::Asc),
+    )?)
+}
+
+/// The first text value of `field` in a stored document.
+fn stored_text(document: &TantivyDocument, field: Field) -> Option<String> {
+    document
+        .get_first(field)
+        .and_then(|value| value.as_str().map(str::to_owned))
 }
 
 /// Resources of `kind`.

@@ -718,3 +718,337 @@ fn consultations_are_filtered_as_consultations_rq_filters_them() -> TestResult {
     );
     Ok(())
 }
+
+/// `yyyy-mm-dd` of a day number (days since 1970-01-01), by the civil calendar.
+fn date_of_day(day: i64) -> String {
+    let shifted = day + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day_of_month = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day_of_month:02}")
+}
+
+#[test]
+fn day_numbers_and_dates_agree() {
+    for date in [
+        "1970-01-01",
+        "2020-02-29",
+        "2021-02-04",
+        "2026-12-06",
+        "1969-12-31",
+    ] {
+        let day = epoch_day(date).expect("a date");
+        assert_eq!(date_of_day(day), date);
+    }
+    assert_eq!(
+        epoch_day("2026-10-02T10:00:00+02:00"),
+        epoch_day("2026-10-02")
+    );
+    assert_eq!(epoch_day("2026-13-02"), None);
+}
+
+#[test]
+fn late_proposals_are_listed_as_late_proposals_rq_lists_them() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    let today = || now() / 86_400;
+    let (day, before) = loop {
+        // The query reads today from NOW(): retry if midnight passes in between.
+        let day = today();
+        let proposal = |name: &str, due: &str, answers: &[&str]| {
+            let links: String = (0..answers.len())
+                .map(|n| format!("; participatie:heeftTerugkoppeling <http://e/{name}-f{n}> "))
+                .collect();
+            let feedback: String = answers
+                .iter()
+                .enumerate()
+                .map(|(n, answered)| {
+                    format!(
+                        "<http://e/{name}-f{n}> a participatie:Terugkoppeling ;
+                           dct:issued \"{answered}\"^^xsd:date . "
+                    )
+                })
+                .collect();
+            record(&format!(
+                "<http://e/{name}> a participatie:Burgervoorstel ; dct:title \"Voorstel {name}\"@nl ;
+                   dct:dateSubmitted \"2019-01-01\"^^xsd:date ;
+                   participatie:antwoordTermijn \"{due}\"^^xsd:date {links} . {feedback}"
+            ))
+        };
+        let ago = |days: i64| date_of_day(day - days);
+        let records = [
+            // answered 400 days late (2020 is a leap year), on the day, early
+            proposal("a", "2020-01-01", &["2021-02-04"]),
+            proposal("b", "2020-01-01", &["2020-01-01"]),
+            proposal("c", "2020-01-01", &["2019-12-01"]),
+            // unanswered: 400 days late (a tie with a and j), due today, due yesterday
+            proposal("d", &ago(400), &[]),
+            proposal("e", &ago(0), &[]),
+            proposal("f", &ago(1), &[]),
+            // two answers: the first decides
+            proposal("g", "2020-01-01", &["2020-02-01", "2019-12-31"]),
+            proposal("h", "2020-01-01", &["2020-03-01", "2020-01-11"]),
+            // due in the future
+            proposal("i", "2999-01-01", &[]),
+            proposal("j", "2021-01-01", &["2022-02-05"]),
+            proposal("k", &ago(2000), &[]),
+            // answered one day late: a tie with f
+            proposal("l", "2020-05-01", &["2020-05-02"]),
+        ];
+        store.put_records(HOLDER, &records)?;
+        index.rebuild(&store)?;
+        let rows = store.select_with(
+            include_str!("../../queries/late-proposals.rq"),
+            &[],
+            Default::default(),
+        )?;
+        if today() == day {
+            break (day, rows);
+        }
+    };
+    let expected: Vec<(String, String, Option<String>, i64)> = before
+        .iter()
+        .map(|row| {
+            (
+                row.str("proposal").unwrap_or_default().to_owned(),
+                row.str("due").unwrap_or_default().to_owned(),
+                row.str("answered").map(str::to_owned),
+                row.str("daysLate")
+                    .and_then(|days| days.parse().ok())
+                    .unwrap_or(-1),
+            )
+        })
+        .collect();
+    let names: Vec<&str> = expected
+        .iter()
+        .map(|(iri, ..)| iri.trim_start_matches("http://e/"))
+        .collect();
+    assert_eq!(names, ["k", "a", "d", "j", "h", "f", "l"]);
+    let request = ListRequest::of(
+        Kind::Proposal,
+        ListOrder::MostOverdueFirst { now: day * 86_400 },
+    );
+    for page_size in [1, 2, 3, 4, 7, 20] {
+        for page in 0..=expected.len().div_ceil(page_size) {
+            let listing = index.list(&ListRequest {
+                offset: page * page_size,
+                limit: page_size,
+                ..request.clone()
+            })?;
+            assert_eq!(listing.total, expected.len());
+            let shown: Vec<(String, String, Option<String>, i64)> = listing
+                .entries
+                .into_iter()
+                .map(|entry| {
+                    (
+                        entry.iri,
+                        entry.date.unwrap_or_default(),
+                        entry.answered,
+                        entry.days_late.unwrap_or(-1),
+                    )
+                })
+                .collect();
+            let wanted: Vec<_> = expected
+                .iter()
+                .skip(page * page_size)
+                .take(page_size)
+                .cloned()
+                .collect();
+            assert_eq!(shown, wanted, "page {page} of {page_size}");
+        }
+    }
+    // Tomorrow the unanswered ones are a day later, the answered ones are not.
+    let tomorrow = index.list(&ListRequest {
+        limit: 20,
+        ..ListRequest::of(
+            Kind::Proposal,
+            ListOrder::MostOverdueFirst {
+                now: (day + 1) * 86_400 + 5,
+            },
+        )
+    })?;
+    let days: Vec<(String, i64)> = tomorrow
+        .entries
+        .into_iter()
+        .map(|entry| {
+            (
+                entry.iri.replace("http://e/", ""),
+                entry.days_late.unwrap_or(-1),
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("k".to_owned(), 2001),
+            ("d".to_owned(), 401),
+            ("a".to_owned(), 400),
+            ("j".to_owned(), 400),
+            ("h".to_owned(), 10),
+            ("f".to_owned(), 2),
+            ("e".to_owned(), 1),
+            ("l".to_owned(), 1),
+        ]
+    );
+    Ok(())
+}
+
+/// Seconds since the epoch now.
+fn now() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(now.map_or(0, |elapsed| elapsed.as_secs())).unwrap_or(0)
+}
+
+/// `xsd:dateTime` of an instant (seconds since the epoch), in UTC.
+fn date_time_of(seconds: i64) -> String {
+    let time = seconds.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date_of_day(seconds.div_euclid(86_400)),
+        time / 3600,
+        time / 60 % 60,
+        time % 60
+    )
+}
+
+#[test]
+fn overdue_reports_are_listed_as_late_reports_rq_lists_them_and_follow_the_reports() -> TestResult {
+    let store = store();
+    let index = SearchIndex::in_memory()?;
+    let consultation = |name: &str, closes: &str, due: &str| {
+        record(&format!(
+            "<http://e/{name}> a participatie:Consultatie ; dct:title \"Consultatie {name}\"@nl ;
+               participatie:openingstijd \"2019-01-01T09:00:00+01:00\"^^xsd:dateTime ;
+               participatie:sluitingstijd \"{closes}\"^^xsd:dateTime ;
+               participatie:verslagVerwachtTegen \"{due}\"^^xsd:date ."
+        ))
+    };
+    let report = |name: &str, about: &str| {
+        record(&format!(
+            "<http://e/{name}> a participatie:Consultatieverslag ; dct:title \"Verslag {name}\"@nl ;
+               participatie:rapporteertOver <http://e/{about}> ;
+               dct:issued \"2020-06-01\"^^xsd:date ."
+        ))
+    };
+    // name, due date as written, days late
+    type Late = (String, String, i64);
+    let late_reports = || -> Result<Vec<Late>, Box<dyn std::error::Error>> {
+        let rows = store.select_with(
+            include_str!("../../queries/late-reports.rq"),
+            &[],
+            Default::default(),
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| {
+                (
+                    row.str("consultation")
+                        .unwrap_or_default()
+                        .replace("http://e/", ""),
+                    row.str("due").unwrap_or_default().to_owned(),
+                    row.str("daysLate")
+                        .and_then(|days| days.parse().ok())
+                        .unwrap_or(-1),
+                )
+            })
+            .collect())
+    };
+    let listed = |now: i64, offset: usize, limit: usize| -> Result<Listing, SearchError> {
+        index.list(&ListRequest {
+            offset,
+            limit,
+            ..ListRequest::of(Kind::Consultation, ListOrder::MostOverdueFirst { now })
+        })
+    };
+    let entries = |listing: Listing| -> Vec<Late> {
+        listing
+            .entries
+            .into_iter()
+            .map(|entry| {
+                (
+                    entry.iri.replace("http://e/", ""),
+                    entry.date.unwrap_or_default(),
+                    entry.days_late.unwrap_or(-1),
+                )
+            })
+            .collect()
+    };
+    let (at, expected) = loop {
+        // The query reads now from NOW(): retry if midnight passes in between.
+        let at = now();
+        let day = at / 86_400;
+        let ago = |days: i64| date_of_day(day - days);
+        store.put_records(
+            HOLDER,
+            &[
+                // closed long ago, report overdue: by 2,000 days, 30 (twice: ties by IRI), 1
+                consultation("c1", "2019-02-01T12:00:00Z", &ago(2000)),
+                consultation("c3", "2019-02-01T12:00:00Z", &ago(30)),
+                consultation("c2", "2019-02-01T12:00:00+02:00", &ago(30)),
+                consultation("c4", "2019-02-01T12:00:00Z", &ago(1)),
+                // report due today: not late yet
+                consultation("c5", "2019-02-01T12:00:00Z", &ago(0)),
+                // still open (closes tomorrow), report due date already past: not late
+                consultation("c6", &date_time_of(at + 86_400), &ago(10)),
+                // overdue but reported
+                consultation("c7", "2019-02-01T12:00:00Z", &ago(100)),
+                report("r7", "c7"),
+            ],
+        )?;
+        index.rebuild(&store)?;
+        let expected = late_reports()?;
+        if now() / 86_400 == day {
+            break (at, expected);
+        }
+    };
+    let names: Vec<&str> = expected.iter().map(|(name, ..)| name.as_str()).collect();
+    assert_eq!(names, ["c1", "c2", "c3", "c4"]);
+    for limit in 1..=5 {
+        for offset in 0..=expected.len() {
+            let listing = listed(at, offset, limit)?;
+            assert_eq!(listing.total, expected.len());
+            let wanted: Vec<_> = expected.iter().skip(offset).take(limit).cloned().collect();
+            assert_eq!(entries(listing), wanted, "{offset} + {limit}");
+        }
+    }
+
+    // A report pushed about c2 takes it off the list once its record is refreshed (the
+    // consultation's document is refreshed with it); withdrawn, c2 is back.
+    store.put_records(HOLDER, &[report("r2", "c2")])?;
+    index.refresh_records(&store, &[id("http://e/r2")])?;
+    let names = |listing: Listing| -> Vec<String> {
+        entries(listing)
+            .into_iter()
+            .map(|(name, ..)| name)
+            .collect()
+    };
+    assert_eq!(names(listed(at, 0, 10)?), ["c1", "c3", "c4"]);
+    // A new version of the report about c3 instead moves it from c2 to c3.
+    store.put_records(HOLDER, &[report("r2", "c3")])?;
+    index.refresh_records(&store, &[id("http://e/r2")])?;
+    assert_eq!(names(listed(at, 0, 10)?), ["c1", "c2", "c4"]);
+    store.withdraw(HOLDER, NamedNode::new("http://e/r2")?.as_ref(), "test")?;
+    index.refresh_records(&store, &[id("http://e/r2")])?;
+    assert_eq!(names(listed(at, 0, 10)?), ["c1", "c2", "c3", "c4"]);
+    assert_eq!(
+        entries(listed(at, 0, 10)?),
+        late_reports()?,
+        "the index and the query agree after the changes"
+    );
+    // c6 is late once it has closed.
+    assert_eq!(
+        names(listed(at + 2 * 86_400, 0, 10)?),
+        ["c1", "c2", "c3", "c6", "c4", "c5"]
+    );
+    Ok(())
+}

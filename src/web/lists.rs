@@ -18,8 +18,8 @@ use crate::web::error::ApiError;
 use crate::web::lang::{Lang, LanguageSwitch};
 use crate::web::page_data::PageData;
 use crate::web::pages::{
-    href, local_date, render, run_list_queries, run_list_query, Keys, ListPage, ListQuery,
-    PageQuery,
+    href, local_date, now_seconds, render, run_list_queries, run_list_query, Keys, ListPage,
+    ListQuery, PageQuery,
 };
 use crate::web::AppState;
 
@@ -36,8 +36,10 @@ pub const MEETING_ROW: &str = include_str!("../../queries/meeting-row.rq");
 pub const PROPOSALS: &str = include_str!("../../queries/proposals.rq");
 /// One proposal's line in a list.
 pub const PROPOSAL_ROW: &str = include_str!("../../queries/proposal-row.rq");
-const LATE_REPORTS: &str = include_str!("../../queries/late-reports.rq");
-const LATE_PROPOSALS: &str = include_str!("../../queries/late-proposals.rq");
+/// The consultations whose report is overdue, most days late first.
+pub const LATE_REPORTS: &str = include_str!("../../queries/late-reports.rq");
+/// The proposals not answered within their term, most days late first.
+pub const LATE_PROPOSALS: &str = include_str!("../../queries/late-proposals.rq");
 
 /// Items per page of a list.
 pub const PAGE_SIZE: usize = 20;
@@ -131,7 +133,7 @@ async fn consultations(
         }
     }
     let list = ListQuery {
-        keys: Keys::Index {
+        keys: Keys {
             request,
             date: "opens",
             fallback: PageQuery::new(CONSULTATIONS, parameters),
@@ -295,7 +297,7 @@ async fn meetings(
         }
     }
     let list = ListQuery {
-        keys: Keys::Index {
+        keys: Keys {
             request,
             date: "start",
             fallback: PageQuery::new(MEETINGS, parameters),
@@ -358,7 +360,7 @@ async fn proposals(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let list = ListQuery {
-        keys: Keys::Index {
+        keys: Keys {
             request: ListRequest::of(Kind::Proposal, ListOrder::NewestFirst),
             date: "submitted",
             fallback: PageQuery::new(PROPOSALS, Vec::new()),
@@ -413,16 +415,26 @@ async fn accountability(
     Query(pages): Query<AccountabilityPages>,
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
+    // Both lists count days late to the same instant.
+    let now = now_seconds();
     let lists = vec![
         ListQuery {
-            keys: Keys::Query(PageQuery::new(LATE_REPORTS, Vec::new())),
+            keys: Keys {
+                request: ListRequest::of(Kind::Consultation, ListOrder::MostOverdueFirst { now }),
+                date: "due",
+                fallback: PageQuery::new(LATE_REPORTS, Vec::new()),
+            },
             key: "consultation",
             row: PageQuery::new(CONSULTATION_ROW, vec![lang.parameter()]),
             page: pages.verslagen,
             page_size: PAGE_SIZE,
         },
         ListQuery {
-            keys: Keys::Query(PageQuery::new(LATE_PROPOSALS, Vec::new())),
+            keys: Keys {
+                request: ListRequest::of(Kind::Proposal, ListOrder::MostOverdueFirst { now }),
+                date: "due",
+                fallback: PageQuery::new(LATE_PROPOSALS, Vec::new()),
+            },
             key: "proposal",
             row: PageQuery::new(PROPOSAL_ROW, vec![lang.parameter()]),
             page: pages.voorstellen,

@@ -64,7 +64,7 @@ async fn home(
 ) -> Result<Html<String>, ApiError> {
     let lang = switch.lang();
     let latest = ListQuery {
-        keys: Keys::Index {
+        keys: Keys {
             request: ListRequest::of(Kind::Meeting, ListOrder::NewestFirst),
             date: "start",
             fallback: PageQuery::new(crate::web::lists::MEETINGS, Vec::new()),
@@ -75,7 +75,7 @@ async fn home(
         page_size: LATEST_MEETINGS,
     };
     let open = ListQuery {
-        keys: Keys::Index {
+        keys: Keys {
             request: ListRequest {
                 open_at: Some(now_seconds()),
                 ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
@@ -512,23 +512,19 @@ pub struct ListQuery {
     pub page_size: usize,
 }
 
-/// Where the entries of a [`ListQuery`] and their order come from.
-pub enum Keys {
-    /// A query that selects, filters and orders every entry: its cost grows with the entries of
-    /// the kind in the store, whatever the page.
-    Query(PageQuery),
-    /// The search index, for the lists ordered by date: only the page asked for is read. The
-    /// entry's date is bound to `date`, a consultation's closing to `closes`. While the index is
-    /// stale (an update failed; the periodic check rebuilds it) `fallback` answers instead: a
-    /// query giving the same entries in the same order.
-    Index {
-        /// The list, without its page (set from the [`ListQuery`]).
-        request: ListRequest,
-        /// The variable the entry's date is bound to.
-        date: &'static str,
-        /// The same list from the store.
-        fallback: PageQuery,
-    },
+/// Where the entries of a [`ListQuery`] and their order come from: the search index, which reads
+/// only the page asked for. The entry's date is bound to `date`, a consultation's closing to
+/// `closes` (a late proposal's first answer and days late to `answered` and `daysLate`). While
+/// the index is stale (an update failed; the periodic check rebuilds it) `fallback` answers
+/// instead: a query giving the same entries in the same order, whose cost grows with the
+/// resources of the kind in the store.
+pub struct Keys {
+    /// The list, without its page (set from the [`ListQuery`]).
+    pub request: ListRequest,
+    /// The variable the entry's date is bound to.
+    pub date: &'static str,
+    /// The same list from the store.
+    pub fallback: PageQuery,
 }
 
 /// One page of a [`ListQuery`].
@@ -592,37 +588,40 @@ fn list_page(
     cancellation: &CancellationToken,
 ) -> Result<ListPage, ApiError> {
     let asked = list.page.unwrap_or(1).max(1);
-    let (total, page, shown) = match &list.keys {
-        Keys::Index { request, date, .. } if !search.is_stale() => {
-            let read = |page: usize| {
-                search
-                    .list(&ListRequest {
-                        offset: (page - 1).saturating_mul(list.page_size),
-                        limit: list.page_size,
-                        ..request.clone()
-                    })
-                    .map_err(|error| ApiError::Internal(error.into()))
-            };
-            let mut listing = read(asked)?;
-            let page = asked.min(listing.total.div_ceil(list.page_size).max(1));
-            if page != asked {
-                listing = read(page)?;
-            }
-            (listing.total, page, listing_rows(list.key, date, listing))
+    let Keys {
+        request,
+        date,
+        fallback,
+    } = &list.keys;
+    let (total, page, shown) = if search.is_stale() {
+        let keys = store.select_with(fallback.text, &fallback.parameters, cancellation.clone())?;
+        let total = keys.len();
+        let page = asked.min(total.div_ceil(list.page_size).max(1));
+        (
+            total,
+            page,
+            keys.slice((page - 1) * list.page_size, list.page_size),
+        )
+    } else {
+        let read = |page: usize| {
+            search
+                .list(&ListRequest {
+                    offset: (page - 1).saturating_mul(list.page_size),
+                    limit: list.page_size,
+                    ..request.clone()
+                })
+                .map_err(|error| ApiError::Internal(error.into()))
+        };
+        let mut listing = read(asked)?;
+        let page = asked.min(listing.total.div_ceil(list.page_size).max(1));
+        if page != asked {
+            listing = read(page)?;
         }
-        Keys::Index {
-            fallback: query, ..
-        }
-        | Keys::Query(query) => {
-            let keys = store.select_with(query.text, &query.parameters, cancellation.clone())?;
-            let total = keys.len();
-            let page = asked.min(total.div_ceil(list.page_size).max(1));
-            (
-                total,
-                page,
-                keys.slice((page - 1) * list.page_size, list.page_size),
-            )
-        }
+        (
+            listing.total,
+            page,
+            listing_rows(list.key, date, listing, request.order),
+        )
     };
     let pages = total.div_ceil(list.page_size).max(1);
     let columns = store.select_each(
@@ -641,24 +640,32 @@ fn list_page(
 }
 
 /// The entries of a listing as rows binding `key` (the IRI), `date` (its date as written) and
-/// `closes` (a consultation's closing as written).
-fn listing_rows(key: &str, date: &str, listing: Listing) -> Rows {
+/// `closes` (a consultation's closing as written), and for the late proposals `answered` and
+/// `daysLate`, as the lists' queries bind them (a column bound here hides the row query's).
+fn listing_rows(key: &str, date: &str, listing: Listing, order: ListOrder) -> Rows {
+    let late = matches!(order, ListOrder::MostOverdueFirst { .. });
     let literal = |text: String| Term::from(Literal::new_simple_literal(text));
     let rows = listing
         .entries
         .into_iter()
         .map(|entry| {
-            vec![
+            let mut row = vec![
                 NamedNode::new(entry.iri).ok().map(Term::from),
                 entry.date.map(literal),
                 entry.closes.map(literal),
-            ]
+            ];
+            if late {
+                row.push(entry.answered.map(literal));
+                row.push(entry.days_late.map(|days| Term::from(Literal::from(days))));
+            }
+            row
         })
         .collect();
-    Rows::new(
-        vec![key.to_owned(), date.to_owned(), "closes".to_owned()],
-        rows,
-    )
+    let mut variables = vec![key.to_owned(), date.to_owned(), "closes".to_owned()];
+    if late {
+        variables.extend(["answered".to_owned(), "daysLate".to_owned()]);
+    }
+    Rows::new(variables, rows)
 }
 
 /// The time now in seconds since the epoch, as the list dates are indexed.
@@ -800,7 +807,7 @@ mod list_tests {
         search.rebuild(&store)?;
         let lists = [
             ListQuery {
-                keys: Keys::Index {
+                keys: Keys {
                     request: ListRequest::of(Kind::Meeting, ListOrder::NewestFirst),
                     date: "start",
                     fallback: PageQuery::new(crate::web::lists::MEETINGS, Vec::new()),
@@ -811,7 +818,7 @@ mod list_tests {
                 page_size: 2,
             },
             ListQuery {
-                keys: Keys::Index {
+                keys: Keys {
                     request: ListRequest {
                         complete: true,
                         ..ListRequest::of(Kind::Consultation, ListOrder::NewestFirst)
@@ -828,7 +835,7 @@ mod list_tests {
                 page_size: 4,
             },
             ListQuery {
-                keys: Keys::Index {
+                keys: Keys {
                     request: ListRequest::of(Kind::Proposal, ListOrder::NewestFirst),
                     date: "submitted",
                     fallback: PageQuery::new(crate::web::lists::PROPOSALS, Vec::new()),
@@ -839,7 +846,7 @@ mod list_tests {
                 page_size: 4,
             },
             ListQuery {
-                keys: Keys::Index {
+                keys: Keys {
                     request: ListRequest {
                         open_at: Some(now_seconds()),
                         ..ListRequest::of(Kind::Consultation, ListOrder::ClosingFirst)
@@ -854,6 +861,37 @@ mod list_tests {
                 ),
                 page: None,
                 page_size: OPEN_CONSULTATIONS,
+            },
+            ListQuery {
+                keys: Keys {
+                    request: ListRequest::of(
+                        Kind::Proposal,
+                        ListOrder::MostOverdueFirst { now: now_seconds() },
+                    ),
+                    date: "due",
+                    fallback: PageQuery::new(crate::web::lists::LATE_PROPOSALS, Vec::new()),
+                },
+                key: "proposal",
+                row: PageQuery::new(crate::web::lists::PROPOSAL_ROW, vec![Lang::Nl.parameter()]),
+                page: None,
+                page_size: 20,
+            },
+            ListQuery {
+                keys: Keys {
+                    request: ListRequest::of(
+                        Kind::Consultation,
+                        ListOrder::MostOverdueFirst { now: now_seconds() },
+                    ),
+                    date: "due",
+                    fallback: PageQuery::new(crate::web::lists::LATE_REPORTS, Vec::new()),
+                },
+                key: "consultation",
+                row: PageQuery::new(
+                    crate::web::lists::CONSULTATION_ROW,
+                    vec![Lang::Nl.parameter()],
+                ),
+                page: None,
+                page_size: 20,
             },
         ];
         for list in &lists {
@@ -871,6 +909,9 @@ mod list_tests {
                 "opens",
                 "closes",
                 "submitted",
+                "due",
+                "answered",
+                "daysLate",
             ] {
                 // (the index may bind more: the opening of an open consultation, say)
                 if !queried.rows.variables().iter().any(|name| name == column) {
