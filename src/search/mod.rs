@@ -152,7 +152,7 @@ pub struct Snippet {
 }
 
 /// One page of a list ordered by date (the meetings by start, the proposals by submission, the
-/// open consultations by closing, the late proposals by how late they are),
+/// open consultations by closing, the late proposals and overdue reports by how late they are),
 /// answered from the index: its cost grows with the page asked for, not with the store, where
 /// the same list from SPARQL scans and sorts every resource of the kind.
 #[derive(Debug, Clone)]
@@ -234,13 +234,14 @@ pub struct ListEntry {
     /// The resource's IRI.
     pub iri: String,
     /// Its date as written: a meeting's start, a proposal's submission, a consultation's
-    /// opening; a late proposal's answer term.
+    /// opening; a late proposal's answer term, the due date of a consultation's overdue report.
     pub date: Option<String>,
     /// A consultation's closing as written.
     pub closes: Option<String>,
     /// A late proposal's first answer as written, if it has one.
     pub answered: Option<String>,
-    /// How many days late a late proposal is (answered, or unanswered until today).
+    /// How many days late a late proposal (answered, or unanswered until today) or an overdue
+    /// report (until today) is.
     pub days_late: Option<i64>,
 }
 
