@@ -756,6 +756,7 @@ class Report:
         sentence("meeting page p50", series(lambda s, p, f: pagerow(p, "meeting page")["p50_us"] / 1000), "ms")
         sentence("meetings list p50", series(lambda s, p, f: pagerow(p, "meetings list")["p50_us"] / 1000), "ms")
         sentence("home page p50", series(lambda s, p, f: pagerow(p, "home /")["p50_us"] / 1000), "ms")
+        sentence("accountability page p50", series(lambda s, p, f: pagerow(p, "accountability")["p50_us"] / 1000), "ms")
         sentence("search p50", series(lambda s, p, f: pagerow(p, "search")["p50_us"] / 1000), "ms")
         sentence("feed page of 50 meetings (median)", series(lambda s, p, f: next(v for k, v in f["figures"].items() if k.startswith("page vergader") and k.endswith("full"))["median_ms"]), "ms")
         sentence("full harvest time", series(lambda s, p, f: f["figures"]["agora harvest"]["s"]), "s")
