@@ -615,11 +615,21 @@ impl SearchIndex {
         })
     }
 
-    /// What the committed documents of a record (`record`: a term of the record field) report
-    /// on.
+    /// What the committed report documents of a record (`record`: a term of the record field)
+    /// report on.
     fn about(&self, record: &tantivy::Term) -> Result<Vec<String>, SearchError> {
         let searcher = self.inner.reader.searcher();
-        let query = TermQuery::new(record.clone(), IndexRecordOption::Basic);
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(record.clone(), IndexRecordOption::Basic))
+                    as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                kind_query(self.inner.fields.kind, Kind::Report),
+            ),
+        ]);
         let mut about = Vec::new();
         for address in searcher.search(&query, &DocSetCollector)? {
             let document: TantivyDocument = searcher.doc(address)?;
