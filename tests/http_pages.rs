@@ -421,29 +421,7 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
 
     // A proposal pushed with an answer 1,461 days after its term heads the late proposals at
     // once (the list comes from the search index); answered in time, it leaves the list.
-    let late_proposals = || async {
-        let page = app
-            .get("/verantwoording", BROWSER)
-            .await
-            .text()
-            .await
-            .expect("a page");
-        let section = page
-            .split("<section aria-labelledby=\"voorstellen-titel\">")
-            .nth(1)
-            .unwrap_or_default()
-            .to_owned();
-        section
-            .split("<tr><th scope=\"row\">")
-            .skip(1)
-            .map(|row| row.split("</tr>").next().unwrap_or_default().to_owned())
-            .collect::<Vec<String>>()
-    };
-    let fixture = std::fs::read_to_string(format!(
-        "{}/fixtures/valid/burgervoorstel-beantwoord.ttl",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("the fixture exists");
+    let fixture = valid_fixture("burgervoorstel-beantwoord");
     let path = "/id/burgervoorstel/7e570000-0010-4000-8000-000000000031";
     for (answered, first) in [("2030-11-30", true), ("2026-11-12", false)] {
         let turtle = fixture.replace(
@@ -456,7 +434,12 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
             "{}",
             pushed.text().await.unwrap_or_default()
         );
-        let rows = late_proposals().await;
+        let rows: Vec<String> = accountability_section(&app, "voorstellen-titel")
+            .await
+            .split("<tr><th scope=\"row\">")
+            .skip(1)
+            .map(|row| row.split("</tr>").next().unwrap_or_default().to_owned())
+            .collect();
         assert_eq!(
             rows.first().is_some_and(|row| row.contains(path)
                 && row.contains("1461 dagen")
@@ -470,26 +453,9 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
     // A report pushed about the consultation whose report is overdue takes it off the list at
     // once (the consultation's index document follows its reports); withdrawn, it is back.
     let overdue = "/id/consultatie/aab57b72-2f15-424b-923f-64037669270e";
-    let late_reports = || async {
-        let page = app
-            .get("/verantwoording", BROWSER)
-            .await
-            .text()
-            .await
-            .expect("a page");
-        page.split("<section aria-labelledby=\"verslagen-titel\">")
-            .nth(1)
-            .and_then(|section| section.split("</section>").next())
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let late_reports = || accountability_section(&app, "verslagen-titel");
     assert!(late_reports().await.contains(overdue));
-    let report = std::fs::read_to_string(format!(
-        "{}/fixtures/valid/consultatieverslag-alleen.ttl",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("the fixture exists")
-    .replace(
+    let report = valid_fixture("consultatieverslag-alleen").replace(
         "/id/consultatie/7e570000-0009-4000-8000-000000000024",
         overdue,
     );
@@ -531,6 +497,30 @@ fn card_links(page: &str, id: &str) -> Vec<String> {
         .filter_map(|card| card.split('"').next())
         .map(|href| href.replace("&#x2F;", "/").replace("&amp;", "&"))
         .collect()
+}
+
+/// The text of `fixtures/valid/{name}.ttl`.
+fn valid_fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/fixtures/valid/{name}.ttl",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the fixture exists")
+}
+
+/// The accountability page's section headed by the element `id`.
+async fn accountability_section(app: &crate::helpers::TestApp, id: &str) -> String {
+    let page = app
+        .get("/verantwoording", BROWSER)
+        .await
+        .text()
+        .await
+        .expect("a page");
+    page.split(&format!("<section aria-labelledby=\"{id}\">"))
+        .nth(1)
+        .and_then(|section| section.split("</section>").next())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The text of `queries/{name}.rq`.
@@ -702,13 +692,9 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
     assert_eq!(listed, expected, "{page}");
 
     // A meeting pushed with the latest start is the first on the home page at once.
-    let turtle = std::fs::read_to_string(format!(
-        "{}/fixtures/valid/vergaderactiviteit-volledig.ttl",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("the fixture exists")
-    .replace("2026-12-04T10:00:00+01:00", "2099-12-04T10:00:00+01:00")
-    .replace("2026-12-04T12:00:00+01:00", "2099-12-04T12:00:00+01:00");
+    let turtle = valid_fixture("vergaderactiviteit-volledig")
+        .replace("2026-12-04T10:00:00+01:00", "2099-12-04T10:00:00+01:00")
+        .replace("2026-12-04T12:00:00+01:00", "2099-12-04T12:00:00+01:00");
     let pushed = app.push(crate::helpers::KALEIDOS_TOKEN, &turtle).await;
     assert!(
         pushed.status().is_success(),
