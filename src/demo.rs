@@ -1,10 +1,11 @@
 //! The data compiled into the binary: the ontology and code lists (reference data) and the demo
 //! records of `fixtures/demo`, so that an installed `agora` needs no files beside it.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use include_dir::{include_dir, Dir};
-use oxigraph::model::Triple;
+use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple};
 
 use crate::ingest::{format_of_path, parse_quads, parse_records, IngestError};
 use crate::model::Record;
@@ -52,15 +53,40 @@ fn rdf_files<'a>(dir: &'a Dir<'a>) -> impl Iterator<Item = &'a include_dir::File
 }
 
 /// The ontology and every code list, as triples for the reference graph.
+///
+/// The same on every call: the parser gives each anonymous blank node (an `owl:unionOf` list,
+/// say) a random label, and the reference graph is refreshed at every start by comparing the
+/// stored triples with these, so random labels made every start rewrite those triples (and leave
+/// a small file in the store's first level each time). Blank nodes are relabelled
+/// `reference-{n}`, numbered in the order they first appear.
 pub fn reference_triples() -> Result<Vec<Triple>, IngestError> {
+    let mut labels = HashMap::new();
+    let mut stable = |node: BlankNode| -> BlankNode {
+        let next = labels.len();
+        labels
+            .entry(node)
+            .or_insert_with(|| BlankNode::new_unchecked(format!("reference-{next}")))
+            .clone()
+    };
     let mut triples = Vec::new();
     for file in rdf_files(&ONTOLOGY).chain(rdf_files(&REFERENCE)) {
         let (format, name) = describe(file.path());
-        triples.extend(
-            parse_quads(file.contents(), format, &name)?
-                .into_iter()
-                .map(Triple::from),
-        );
+        for quad in parse_quads(file.contents(), format, &name)? {
+            let Triple {
+                subject,
+                predicate,
+                object,
+            } = Triple::from(quad);
+            let subject = match subject {
+                NamedOrBlankNode::BlankNode(node) => stable(node).into(),
+                named => named,
+            };
+            let object = match object {
+                Term::BlankNode(node) => stable(node).into(),
+                other => other,
+            };
+            triples.push(Triple::new(subject, predicate, object));
+        }
     }
     Ok(triples)
 }
@@ -161,6 +187,27 @@ pub fn load(store: &Store, with_demo: bool) -> Result<Loaded, DemoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reference_data_is_the_same_at_every_start() -> Result<(), Box<dyn std::error::Error>> {
+        let first = reference_triples()?;
+        assert!(
+            first.iter().any(|triple| triple.subject.is_blank_node()),
+            "the ontology has blank nodes (owl:unionOf lists): this test would prove nothing"
+        );
+        assert_eq!(first, reference_triples()?);
+        let store = Store::in_memory(&crate::model::BaseIri::parse("https://agora.test")?)?;
+        assert_eq!(
+            store.put_reference_data(&first)?,
+            crate::store::PutOutcome::Created
+        );
+        assert_eq!(
+            store.put_reference_data(&reference_triples()?)?,
+            crate::store::PutOutcome::Unchanged,
+            "a restart does not rewrite the reference graph"
+        );
+        Ok(())
+    }
 
     #[test]
     fn the_built_in_shapes_load_and_every_demo_record_conforms(

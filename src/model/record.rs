@@ -1,8 +1,9 @@
 //! The record boundary: which root a set of triples describes.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use oxigraph::model::{NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{BlankNode, NamedNode, NamedNodeRef, NamedOrBlankNode, Term, Triple};
 
 use crate::model::vocab;
 
@@ -193,6 +194,35 @@ impl Record {
     /// Every triple of the record.
     pub fn triples(&self) -> &[Triple] {
         &self.triples
+    }
+
+    /// The record with each of its blank nodes renamed to a new, unique one (the same node
+    /// everywhere it appears in the record).
+    ///
+    /// A blank node's label means something only inside the document it was written in: two
+    /// records that both say `_:site` speak of two different things. The store keeps every
+    /// record in the published default graph too, where the same label would make them one
+    /// node (RDF 1.1 Semantics, §5.2: blank nodes are standardised apart when graphs are
+    /// merged).
+    #[must_use]
+    pub fn with_fresh_blank_nodes(mut self) -> Self {
+        let blank = |triple: &Triple| {
+            triple.subject.is_blank_node() || matches!(triple.object, Term::BlankNode(_))
+        };
+        if !self.triples.iter().any(blank) {
+            return self;
+        }
+        let mut fresh: HashMap<BlankNode, BlankNode> = HashMap::new();
+        let mut rename = |node: &BlankNode| fresh.entry(node.clone()).or_default().clone();
+        for triple in &mut self.triples {
+            if let NamedOrBlankNode::BlankNode(node) = &triple.subject {
+                triple.subject = rename(node).into();
+            }
+            if let Term::BlankNode(node) = &triple.object {
+                triple.object = rename(node).into();
+            }
+        }
+        self
     }
 }
 

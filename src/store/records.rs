@@ -63,6 +63,8 @@ impl RecordWrite {
     /// Hashes the record and reads its planned publication time (`dct:available` on the root).
     pub fn prepare(record: Record) -> Result<Self, PrepareError> {
         let hash = canonical_hash(record.triples())?;
+        // After the hash (which does not depend on the labels): stored records never share one.
+        let record = record.with_fresh_blank_nodes();
         let mut publish_at = None;
         for triple in record.triples() {
             let on_root = matches!(&triple.subject, NamedOrBlankNode::NamedNode(node) if node.as_ref() == record.root());

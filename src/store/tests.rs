@@ -430,3 +430,28 @@ fn a_dataset_triple_stays_published_when_a_record_stops_stating_it(
     ));
     Ok(())
 }
+
+#[test]
+fn blank_nodes_of_two_records_stay_apart_in_the_published_graph() -> Result<(), WriteError> {
+    let store = store();
+    let with_blank = |iri: &str, label: &str| {
+        record(&format!(
+            "<{iri}> a <{ORG}Organization> ; <http://e/site> _:site .\n\
+             _:site <http://e/label> \"{label}\" ."
+        ))
+    };
+    store.put_records(HOLDER, &[with_blank("http://e/a", "A")])?;
+    store.put_records(HOLDER, &[with_blank("http://e/b", "B")])?;
+    let rows = store
+        .select(
+            "SELECT ?label WHERE { <http://e/a> <http://e/site> ?site . ?site <http://e/label> ?label }",
+            CancellationToken::new(),
+        )
+        .expect("query runs");
+    assert_eq!(
+        rows.len(),
+        1,
+        "record a's site has only its own label: {rows:?}"
+    );
+    Ok(())
+}
