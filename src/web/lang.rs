@@ -43,13 +43,20 @@ impl Lang {
         }
     }
 
+    /// The language a query string chooses with `lang=`, if any. Most query strings have none,
+    /// and a SPARQL query string can be long: it is not decoded unless it might.
+    fn in_query(query: &str) -> Option<Self> {
+        if !query.contains("lang=") {
+            return None;
+        }
+        form_urlencoded::parse(query.as_bytes())
+            .find(|(key, _)| key == "lang")
+            .and_then(|(_, value)| Self::parse(&value))
+    }
+
     /// The language a request asks for: `?lang=`, else the cookie, else Dutch.
     pub fn of(parts: &Parts) -> Self {
-        let from_query = parts.uri.query().and_then(|query| {
-            form_urlencoded::parse(query.as_bytes())
-                .find(|(key, _)| key == "lang")
-                .and_then(|(_, value)| Self::parse(&value))
-        });
+        let from_query = parts.uri.query().and_then(Self::in_query);
         let from_cookie = || {
             parts
                 .headers
@@ -130,16 +137,7 @@ impl<S: Send + Sync> FromRequestParts<S> for LanguageSwitch {
 
 /// The language a request chooses with `?lang=`, if any (see [`remember_choice`]).
 pub fn chosen(request: &Request) -> Option<Lang> {
-    // Most requests have no `lang` (a SPARQL query string can be long: not decoded for nothing).
-    request
-        .uri()
-        .query()
-        .filter(|query| query.contains("lang="))
-        .and_then(|query| {
-            form_urlencoded::parse(query.as_bytes())
-                .find(|(key, _)| key == "lang")
-                .and_then(|(_, value)| Lang::parse(&value))
-        })
+    request.uri().query().and_then(Lang::in_query)
 }
 
 /// Remembers a `?lang=` choice (from [`chosen`]) in a cookie on `response`.
@@ -166,6 +164,15 @@ mod tests {
             .expect("a valid request")
             .into_parts();
         LanguageSwitch::of(&parts)
+    }
+
+    #[test]
+    fn the_query_string_chooses_only_with_a_lang_parameter() {
+        assert_eq!(Lang::in_query("query=ASK+%7B%7D"), None);
+        assert_eq!(Lang::in_query("q=x&lang=en"), Some(Lang::En));
+        assert_eq!(Lang::in_query("lang=nl"), Some(Lang::Nl));
+        assert_eq!(Lang::in_query("xlang=en"), None, "another parameter's name");
+        assert_eq!(Lang::in_query("lang=fr"), None, "not offered");
     }
 
     #[test]

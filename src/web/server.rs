@@ -1,5 +1,5 @@
-//! The HTTP server loop: one acceptor, and one single-threaded Tokio runtime per core that serves
-//! the connections dealt to it.
+//! The HTTP server loop: one acceptor, and a pool of workers (threads with a single-threaded Tokio
+//! runtime each; eight per core by default) that serve the connections dealt to them.
 //!
 //! Why not `axum::serve` on Tokio's work-stealing runtime: a SPARQL client sends a request, waits
 //! for the answer, sends the next. Under such ping-pong load the work-stealing scheduler kept
@@ -7,7 +7,11 @@
 //! other core idled, and each wake-up that did cross threads cost a futex round trip. Here a
 //! connection lives on one thread from accept to close (no hand-over between threads while it is
 //! served), and each new connection goes to the worker with the fewest open ones, so that the
-//! cores share the clients. Slow work does not stay on these threads: evaluation, store reads
+//! cores share the clients. More workers than cores: a worker serves its connections one request
+//! at a time, so a worker that the kernel descheduled for a moment (the machine runs other
+//! processes too) held up all of them; with a worker per connection, as long as connections are
+//! fewer than workers, the kernel schedules each connection on its own (see
+//! `config::defaults::http_workers`). Slow work does not stay on these threads: evaluation, store reads
 //! and writes run on the blocking pool (`spawn_blocking`), so a heavy query on one worker does
 //! not stall that worker's other connections.
 //!
