@@ -555,3 +555,66 @@ async fn a_point_lookup_with_a_large_answer_is_streamed_whole() {
     );
     app.stop().await;
 }
+
+/// The demo's Flemish Government: a resource with six triples.
+const GOVERNMENT: &str =
+    "https://agora.vlaanderen.be/id/bestuursorgaan/319eefd5-6208-4aa1-8b62-05f07bbac701";
+
+/// Patterns that each start from one resource are not a point lookup when there are several of
+/// them: their cross product (six triples, nine times over: ten million rows, one distinct
+/// answer) is evaluated like any other query, under the time limit, not on a connection thread
+/// without one. (Not more: Oxigraph checks the cancellation as it reads the store, and a product
+/// this size is joined in memory after the reads, so the cancelled evaluation runs on to its end,
+/// a few seconds, before the test's server can stop.)
+#[tokio::test]
+async fn a_cross_product_of_one_resource_keeps_the_time_limit() {
+    let mut config = test_config();
+    config.query_timeout = Duration::from_millis(300);
+    let app = spawn_app_with(config).await;
+    let patterns: String = (0..9)
+        .map(|n| format!("<{GOVERNMENT}> ?p{n} ?o{n} . "))
+        .collect();
+    let query = format!("SELECT DISTINCT ?p0 WHERE {{ {patterns}}}");
+    let started = std::time::Instant::now();
+    let response = app
+        .sparql_get(&query, "application/sparql-results+json")
+        .await;
+    assert_eq!(response.status(), 503);
+    assert!(response
+        .text()
+        .await
+        .expect("a body")
+        .contains("time limit"));
+    assert!(started.elapsed() < Duration::from_secs(30));
+    app.stop().await;
+}
+
+/// A point lookup needs no evaluation slot: with the only slot held by a heavy query, a lookup
+/// is answered at once while any other query waits and gets 503.
+#[tokio::test]
+async fn a_point_lookup_is_answered_while_every_slot_is_taken() {
+    let mut config = test_config();
+    config.query_timeout = Duration::from_secs(3);
+    config.max_concurrent_queries = 1;
+    let app = spawn_app_with(config).await;
+    let heavy = start_heavy_query(&app);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let lookup = app
+        .sparql_get(
+            &format!("SELECT * WHERE {{ <{GOVERNMENT}> ?p ?o }}"),
+            "application/sparql-results+json",
+        )
+        .await;
+    assert_eq!(lookup.status(), 200);
+    let rows = lookup.json::<serde_json::Value>().await.expect("JSON")["results"]["bindings"]
+        .as_array()
+        .map(Vec::len);
+    assert_eq!(rows, Some(6), "the government's six triples");
+    let other = app
+        .sparql_get(COUNT_MEETINGS, "application/sparql-results+json")
+        .await;
+    assert_eq!(other.status(), 503, "not a lookup: it waits for the slot");
+    let heavy = heavy.await.expect("joined").expect("answered");
+    assert_eq!(heavy.status(), 503);
+    app.stop().await;
+}

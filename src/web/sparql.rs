@@ -91,16 +91,18 @@ async fn query(
     let available = offers(&parsed);
     let offer = negotiate::choose_offer(accept, available)?;
 
-    let permit = query_slot(&state, client).await?;
     let has_dataset = !request.default_graphs.is_empty() || !request.named_graphs.is_empty();
     // On a remote store even a point lookup waits for the network: never on this thread.
     if !has_dataset && !state.store.is_remote() && crate::sparql::is_point_lookup(&parsed) {
+        // No evaluation slot: the lookup holds this connection's thread for the moment it
+        // takes, so the HTTP workers bound how many run at once, and a lookup is not made to
+        // wait behind heavy queries that hold the slots.
         if let Some(bytes) = evaluate_here(&state, &parsed, offer.format)? {
-            drop(permit);
             return answer(Body::from(bytes), offer.media_type);
         }
         // A lookup with a large answer: streamed from the blocking pool like any other query.
     }
+    let permit = query_slot(&state, client).await?;
     let deadline = Deadline::start(state.config.query_timeout);
     let options = QueryOptions {
         default_graphs: has_dataset.then(|| request.default_graphs.clone()),
