@@ -531,6 +531,57 @@ def measure(server, configurations, clients_list, seconds, warmup, work):
     return results
 
 
+# Configurations cheap enough that a run ends when wrk stops (no query left evaluating), so both
+# servers can be up at once and measured in turns.
+LIGHT = ("ASK {}", "point lookups")
+
+
+def alternate(agora, oxigraph, configurations, clients_list, rounds, seconds, warmup, work):
+    """Measures the light configurations on both servers in turns, Agora then oxigraph, `rounds`
+    times: the machine's drift over minutes (another VM, the CPU clock) moves both alike, where
+    measuring one server after the other puts it in the ratio. Per (configuration, clients):
+    each round's req/s for both and the median of the rounds' ratios."""
+    results = {}
+    for name in [n for n in configurations if n in LIGHT]:
+        for clients in clients_list:
+            turns = []
+            for _ in range(rounds):
+                pair = []
+                for server in (agora, oxigraph):
+                    request_file = work / f"requests-{server.name}.txt"
+                    if warmup:
+                        wrk(server, configurations[name], clients, warmup, request_file)
+                    pair.append(wrk(server, configurations[name], clients, seconds, request_file))
+                turns.append(pair)
+            ratios = sorted(a["ok_per_s"] / o["ok_per_s"] for a, o in turns if o["ok_per_s"])
+            median = ratios[len(ratios) // 2] if ratios else None
+            log(f"  in turns {name:23} c={clients:2}: ratios {[round(r, 2) for r in ratios]}")
+            results[(name, clients)] = {
+                "agora_ok_per_s": [a["ok_per_s"] for a, _ in turns],
+                "oxigraph_ok_per_s": [o["ok_per_s"] for _, o in turns],
+                "agora_p50_us": [a["p50_us"] for a, _ in turns],
+                "oxigraph_p50_us": [o["p50_us"] for _, o in turns],
+                "agora_p99_us": [a["p99_us"] for a, _ in turns],
+                "oxigraph_p99_us": [o["p99_us"] for _, o in turns],
+                "median_ratio": median,
+            }
+    return results
+
+
+def turns_table(results):
+    lines = [
+        "| configuration | clients | req/s Agora (each round) | req/s oxigraph (each round) | median ratio |",
+        "|---|---:|---|---|---:|",
+    ]
+    for (name, clients), row in results.items():
+        rate = lambda values: " / ".join(f"{v:,.0f}" for v in values)
+        flag = " ⚠" if row["median_ratio"] is not None and row["median_ratio"] < 0.9 else ""
+        median = f"{row['median_ratio']:.2f}{flag}" if row["median_ratio"] is not None else "–"
+        lines.append(f"| {name} | {clients} | {rate(row['agora_ok_per_s'])} | "
+                     f"{rate(row['oxigraph_ok_per_s'])} | {median} |")
+    return "\n".join(lines)
+
+
 # --- report ------------------------------------------------------------------------------------
 
 
@@ -583,6 +634,9 @@ def main():
                         help="run Agora with benches/sparql_mix/nodelay.c preloaded (TCP_NODELAY "
                              "on accepted sockets), to measure the effect of Nagle's algorithm")
     parser.add_argument("--only", help="comma-separated configuration names to run")
+    parser.add_argument("--turns", type=int, default=3,
+                        help="rounds of the light configurations (ASK {}, point lookups) measured "
+                             "in turns on both servers at once; 0: none")
     parser.add_argument("--agora", default=os.path.join(
         os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/agora/target")),
         "release", "agora"))
@@ -646,23 +700,35 @@ def bench(args, clients_list):
         server.stop()
     peak_rss["oxigraph"] = server.peak_rss
 
+    turns = {}
+    if args.turns and any(name in LIGHT for name in configurations):
+        log(f"== both servers, light requests in turns ({args.turns} rounds)")
+        agora = start_agora(args.agora, agora_dir, work, preload=preload)
+        oxigraph = start_oxigraph(args.oxigraph, ox_dir, work)
+        try:
+            turns = alternate(agora, oxigraph, configurations, clients_list, args.turns,
+                              args.seconds, args.warmup, work)
+        finally:
+            agora.stop()
+            oxigraph.stop()
+
     checks, mismatches = check_answers(agora_answers, ox_answers)
     for warning in mismatches:
         log("WARNING: " + warning)
     report = render(args, facts, notes, configurations, clients_list, variants, agora_results, ox_results,
-                    checks, mismatches)
+                    checks, mismatches, turns)
     print(report)
     out = Path(args.out) if args.out else HERE / f"results-{datetime.date.today().isoformat()}.md"
     out.write_text(report + "\n")
     log(f"written to {out}")
     if args.json:
         write_json(args, facts, configurations, clients_list, variants, agora_results, ox_results,
-                   checks, mismatches, peak_rss)
+                   checks, mismatches, peak_rss, turns)
         log(f"figures written to {args.json}")
 
 
 def write_json(args, facts, configurations, clients_list, variants, agora_results, ox_results,
-               checks, mismatches, peak_rss):
+               checks, mismatches, peak_rss, turns):
     def figures(result):
         keys = ("ok_per_s", "p50_us", "p90_us", "p99_us", "max_us", "errors", "requests")
         return {key: result[key] for key in keys if key in result}
@@ -680,6 +746,8 @@ def write_json(args, facts, configurations, clients_list, variants, agora_result
         "clients": clients_list, "agora_variants": variants, "facts": facts, "rows": rows,
         "server_peak_rss_kib": peak_rss, "answer_checks": checks,
         "mismatches": mismatches, "commit": git_state(),
+        "in_turns": [{"configuration": name, "clients": clients, **row}
+                     for (name, clients), row in turns.items()],
     }, indent=1) + "\n")
 
 
@@ -707,7 +775,7 @@ def check_answers(agora_answers, ox_answers):
 
 
 def render(args, facts, notes, configurations, clients_list, variants, agora_results, ox_results, checks,
-           mismatches):
+           mismatches, turns):
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     cpus = os.cpu_count()
     out = [
@@ -746,6 +814,20 @@ def render(args, facts, notes, configurations, clients_list, variants, agora_res
         "",
         table(configurations, clients_list, variants, agora_results, ox_results),
         "",
+    ]
+    if turns:
+        out += [
+            "## Light requests in turns",
+            "",
+            f"Both servers up at once (Agora at its defaults), each light configuration measured "
+            f"{args.turns} times in turns, Agora then oxigraph, {args.seconds} s each after "
+            f"{args.warmup} s of warm-up: drift of the machine over minutes moves both alike. "
+            "The median of the rounds' ratios is the figure to read for these requests.",
+            "",
+            turns_table(turns),
+            "",
+        ]
+    out += [
         "## Requests",
         "",
     ]

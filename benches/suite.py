@@ -798,6 +798,19 @@ class Report:
                    "queries/*.rq": SLOTS_WHY, "mix (.rq + lookups)": SLOTS_WHY}.get(row["configuration"], "")
             self.peer("sparql", f"{row['configuration']} at {row['clients']} clients, {size:,} triples (req/s)",
                       a["ok_per_s"], o["ok_per_s"], why=why)
+        turns = fig.get("in_turns", [])
+        if turns:
+            self.add("", "Light requests measured in turns (both servers up, Agora then oxigraph, "
+                     f"{len(turns[0]['agora_ok_per_s'])} rounds; the machine's drift moves both alike, so these "
+                     "ratios are steadier than the table's, where each server was measured alone, minutes apart):", "",
+                     "| requests | clients | req/s Agora (each round) | req/s oxigraph (each round) | median ratio |",
+                     "|---|---:|---|---|---:|")
+            for row in turns:
+                rate = lambda values: " / ".join(fmt(v) for v in values)
+                median = row.get("median_ratio")
+                self.add(f"| {row['configuration']} | {row['clients']} | {rate(row['agora_ok_per_s'])} | "
+                         f"{rate(row['oxigraph_ok_per_s'])} | **{median:.2f}** |" if median is not None else
+                         f"| {row['configuration']} | {row['clients']} | – | – | – |")
         rss = fig.get("server_peak_rss_kib", {})
         self.add("", "Server peak RSS during the step: " + ", ".join(f"{k} {mib(v)}" for k, v in rss.items()) + ".")
         mismatches = fig.get("mismatches", [])
