@@ -451,6 +451,21 @@ fn start_heavy_query(
     tokio::spawn(request)
 }
 
+/// A server with one evaluation slot (3 s time limit), held by a heavy query that has had time
+/// to start; the heavy query's answer (503 at the time limit) is still to come.
+async fn with_the_only_slot_taken() -> (
+    crate::helpers::TestApp,
+    tokio::task::JoinHandle<reqwest::Result<reqwest::Response>>,
+) {
+    let mut config = test_config();
+    config.query_timeout = Duration::from_secs(3);
+    config.max_concurrent_queries = 1;
+    let app = spawn_app_with(config).await;
+    let heavy = start_heavy_query(&app);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    (app, heavy)
+}
+
 /// While a heavy query runs, pages and other queries are still answered.
 #[tokio::test]
 async fn the_server_stays_responsive_while_a_heavy_query_runs() {
@@ -481,12 +496,7 @@ async fn the_server_stays_responsive_while_a_heavy_query_runs() {
 /// With every evaluation slot taken, a query waits briefly and then gets 503 with Retry-After.
 #[tokio::test]
 async fn queries_beyond_the_concurrency_bound_get_503_with_retry_after() {
-    let mut config = test_config();
-    config.query_timeout = Duration::from_secs(3);
-    config.max_concurrent_queries = 1;
-    let app = spawn_app_with(config).await;
-    let heavy = start_heavy_query(&app);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (app, heavy) = with_the_only_slot_taken().await;
     let refused = app
         .sparql_get(COUNT_MEETINGS, "application/sparql-results+json")
         .await;
@@ -594,12 +604,7 @@ async fn a_cross_product_of_one_resource_keeps_the_time_limit() {
 /// remote one a lookup is a network request like any other query).
 #[tokio::test]
 async fn a_point_lookup_is_answered_while_every_slot_is_taken() {
-    let mut config = test_config();
-    config.query_timeout = Duration::from_secs(3);
-    config.max_concurrent_queries = 1;
-    let app = spawn_app_with(config).await;
-    let heavy = start_heavy_query(&app);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (app, heavy) = with_the_only_slot_taken().await;
     let lookup = app
         .sparql_get(
             &format!("SELECT * WHERE {{ <{GOVERNMENT}> ?p ?o }}"),
