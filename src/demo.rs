@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use include_dir::{include_dir, Dir};
-use oxigraph::model::{BlankNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{BlankNode, Triple};
 
 use crate::ingest::{format_of_path, parse_quads, parse_records, IngestError};
-use crate::model::Record;
+use crate::model::{rename_blank_nodes, Record};
 use crate::store::{Store, StoreError, WriteError};
 use crate::validate::{Shapes, ShapesError};
 
@@ -60,32 +60,20 @@ fn rdf_files<'a>(dir: &'a Dir<'a>) -> impl Iterator<Item = &'a include_dir::File
 /// a small file in the store's first level each time). Blank nodes are relabelled
 /// `reference-{n}`, numbered in the order they first appear.
 pub fn reference_triples() -> Result<Vec<Triple>, IngestError> {
-    let mut labels = HashMap::new();
-    let mut stable = |node: BlankNode| -> BlankNode {
-        let next = labels.len();
-        labels
-            .entry(node)
-            .or_insert_with(|| BlankNode::new_unchecked(format!("reference-{next}")))
-            .clone()
-    };
+    let mut labels: HashMap<BlankNode, BlankNode> = HashMap::new();
     let mut triples = Vec::new();
     for file in rdf_files(&ONTOLOGY).chain(rdf_files(&REFERENCE)) {
         let (format, name) = describe(file.path());
         for quad in parse_quads(file.contents(), format, &name)? {
-            let Triple {
-                subject,
-                predicate,
-                object,
-            } = Triple::from(quad);
-            let subject = match subject {
-                NamedOrBlankNode::BlankNode(node) => stable(node).into(),
-                named => named,
-            };
-            let object = match object {
-                Term::BlankNode(node) => stable(node).into(),
-                other => other,
-            };
-            triples.push(Triple::new(subject, predicate, object));
+            let mut triple = Triple::from(quad);
+            rename_blank_nodes(&mut triple, |node| {
+                let next = labels.len();
+                labels
+                    .entry(node.clone())
+                    .or_insert_with(|| BlankNode::new_unchecked(format!("reference-{next}")))
+                    .clone()
+            });
+            triples.push(triple);
         }
     }
     Ok(triples)

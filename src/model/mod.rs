@@ -12,7 +12,7 @@ pub mod vocab;
 pub use canonical::{canonical_hash, hex, CanonicalError};
 pub use collection::Collection;
 pub use graphs::{is_valid_holder, BaseIri, BaseIriError, GraphNames, HOLDER_RULE};
-pub use record::{Record, RecordError, RecordKind};
+pub use record::{rename_blank_nodes, Record, RecordError, RecordKind};
 
 /// Dutch month names, January first, for dates in titles and pages ("9 oktober 2026").
 pub const DUTCH_MONTHS: [&str; 12] = [

@@ -213,16 +213,22 @@ impl Record {
             return self;
         }
         let mut fresh: HashMap<BlankNode, BlankNode> = HashMap::new();
-        let mut rename = |node: &BlankNode| fresh.entry(node.clone()).or_default().clone();
         for triple in &mut self.triples {
-            if let NamedOrBlankNode::BlankNode(node) = &triple.subject {
-                triple.subject = rename(node).into();
-            }
-            if let Term::BlankNode(node) = &triple.object {
-                triple.object = rename(node).into();
-            }
+            rename_blank_nodes(triple, |node| {
+                fresh.entry(node.clone()).or_default().clone()
+            });
         }
         self
+    }
+}
+
+/// Replaces the blank nodes of `triple` (subject, object) by what `rename` gives for them.
+pub fn rename_blank_nodes(triple: &mut Triple, mut rename: impl FnMut(&BlankNode) -> BlankNode) {
+    if let NamedOrBlankNode::BlankNode(node) = &triple.subject {
+        triple.subject = rename(node).into();
+    }
+    if let Term::BlankNode(node) = &triple.object {
+        triple.object = rename(node).into();
     }
 }
 
