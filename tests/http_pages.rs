@@ -182,12 +182,7 @@ async fn every_list_page_answers_with_the_demo_data() {
 #[tokio::test]
 async fn consultations_filter_by_status_and_period_and_refuse_bad_values() {
     let app = spawn_app().await;
-    let page = app
-        .get("/consultaties", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = html_page(&app, "/consultaties").await;
     // The status filter offers the statuses in use; pick "open".
     let open = "https://agora.vlaanderen.be/id/concept/consultatiestatus/";
     assert!(page.contains(open), "{page}");
@@ -214,12 +209,7 @@ async fn consultations_filter_by_status_and_period_and_refuse_bad_values() {
     assert!(filtered.contains("1 consultatie."), "{filtered}");
 
     // Open at some time in spring 2026: the climate plan consultation (March to May).
-    let spring = app
-        .get("/consultaties?van=2026-04-01&tot=2026-04-30", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let spring = html_page(&app, "/consultaties?van=2026-04-01&tot=2026-04-30").await;
     assert!(spring.contains("Groenboek Vlaams Klimaat"), "{spring}");
     assert!(!spring.contains(OPEN_CONSULTATION_TITLE), "{spring}");
 
@@ -270,7 +260,7 @@ async fn a_consultation_page_shows_its_report_and_the_decisions_it_informed() {
 #[tokio::test]
 async fn from_the_home_page_to_a_meeting_to_a_decision_and_its_consultation() {
     let app = spawn_app().await;
-    let home = app.get("/", BROWSER).await.text().await.expect("a page");
+    let home = html_page(&app, "/").await;
     assert!(
         home.contains(&format!("href=\"{OCTOBER_MEETING}\"")),
         "{home}"
@@ -307,12 +297,7 @@ async fn from_the_home_page_to_a_meeting_to_a_decision_and_its_consultation() {
         "{decision_page}"
     );
     // Every record page still offers all its properties on the generic view.
-    let all = app
-        .get(&format!("{decision}?weergave=alles"), BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let all = html_page(&app, &format!("{decision}?weergave=alles")).await;
     assert!(all.contains("Eigenschappen"), "{all}");
     app.stop().await;
 }
@@ -390,12 +375,7 @@ async fn the_accountability_page_lists_what_the_example_queries_select() {
         entries.dedup();
         entries
     };
-    let page = app
-        .get("/verantwoording", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = html_page(&app, "/verantwoording").await;
     for (example, keys, variable) in [
         ("overdue-reports", "late-reports", "consultation"),
         ("proposals-past-term", "late-proposals", "proposal"),
@@ -508,14 +488,14 @@ fn valid_fixture(name: &str) -> String {
     .expect("the fixture exists")
 }
 
+/// The HTML page at `path`, as a browser asks for it.
+async fn html_page(app: &crate::helpers::TestApp, path: &str) -> String {
+    app.get(path, BROWSER).await.text().await.expect("a page")
+}
+
 /// The accountability page's section headed by the element `id`.
 async fn accountability_section(app: &crate::helpers::TestApp, id: &str) -> String {
-    let page = app
-        .get("/verantwoording", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = html_page(app, "/verantwoording").await;
     page.split(&format!("<section aria-labelledby=\"{id}\">"))
         .nth(1)
         .and_then(|section| section.split("</section>").next())
@@ -535,7 +515,7 @@ async fn links_on(
     path: &str,
     prefix: &str,
 ) -> (Vec<String>, String) {
-    let page = app.get(path, BROWSER).await.text().await.expect("a page");
+    let page = html_page(app, path).await;
     let links = page
         .split("href=\"")
         .skip(1)
@@ -573,7 +553,7 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
             .collect()
     };
     let home = || async {
-        let page = app.get("/", BROWSER).await.text().await.expect("a page");
+        let page = html_page(&app, "/").await;
         (
             card_links(&page, "open-consultaties"),
             card_links(&page, "recente-vergaderingen"),
@@ -608,12 +588,7 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
         "meeting",
     );
     assert!(!expected.is_empty());
-    let page = app
-        .get("/vergaderingen?van=2026-10-01&tot=2026-10-31", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = html_page(&app, "/vergaderingen?van=2026-10-01&tot=2026-10-31").await;
     let listed: Vec<String> = meetings
         .iter()
         .filter(|href| {
@@ -642,12 +617,7 @@ async fn the_lists_by_date_show_what_their_queries_select_and_follow_a_push() {
 
     // The consultations page: its filters offer what consultation-filters.rq lists, with the same
     // labels and order, and a filtered list shows what consultations.rq selects.
-    let page = app
-        .get("/consultaties", BROWSER)
-        .await
-        .text()
-        .await
-        .expect("a page");
+    let page = html_page(&app, "/consultaties").await;
     let filters = app.sparql_select(&query_file("consultation-filters")).await;
     for (facet, select) in [
         ("status", "status"),
