@@ -107,10 +107,7 @@ async fn one_client_cannot_take_every_query_slot() {
     let heavy = || {
         app.client
             .get(format!("{}/sparql", app.address))
-            .query(&[(
-                "query",
-                "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
-            )])
+            .query(&[("query", crate::helpers::HEAVY_QUERY)])
             .header("accept", "application/sparql-results+json")
             .send()
     };

@@ -148,6 +148,13 @@ pub fn test_config() -> ServeConfig {
 }
 
 /// The secret of the test holder "kaleidos".
+/// A query that runs far longer than any test's time limit on the demo data, and that the time
+/// limit can stop: a product of two parts (the endpoint refuses three, see `sparql::joins`)
+/// with a hash to compute for every pair, so each row read is followed by a few milliseconds of
+/// work at most before the next cancellation check.
+pub const HEAVY_QUERY: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f \
+     FILTER(SHA512(CONCAT(STR(?c), STR(?f))) = \"\") }";
+
 pub const KALEIDOS_TOKEN: &str = "kaleidos-secret-0123456789";
 /// The secret of the test holder "gent".
 pub const GENT_TOKEN: &str = "gent-secret-0123456789abcd";

@@ -6,6 +6,7 @@
 //! to `store::Store::evaluate`.
 
 pub mod examples;
+pub mod joins;
 pub mod parameters;
 pub mod restrict;
 
@@ -41,6 +42,19 @@ pub enum ProtocolError {
     /// An update was sent to the read-only endpoint.
     #[error("this SPARQL endpoint is read-only: updates are refused; records are written through Agora's push API")]
     UpdateRefused,
+    /// A group of the query joins too many parts that share no variable (see [`joins`]).
+    #[error(
+        "the query joins {parts} groups of patterns that share no variable in one block (a cross \
+         product: each row of one paired with every row of the others); Agora evaluates at most \
+         {limit}, because such a product cannot be stopped at the time limit. Connect the parts \
+         through shared variables, or send them as separate queries"
+    )]
+    CrossProduct {
+        /// How many unconnected parts the query joins.
+        parts: usize,
+        /// The most allowed.
+        limit: usize,
+    },
     /// The query nests deeper than the parser can safely follow.
     #[error(
         "the query nests groups, brackets or unary operators more than {limit} levels deep; \
@@ -130,6 +144,19 @@ impl ProtocolRequest {
     ) -> Result<spargebra::Query, SparqlSyntaxError> {
         parser.clone().parse_query(&self.query)
     }
+}
+
+/// Refuses a query whose evaluation could not be stopped at the time limit: one that joins
+/// more than [`joins::MAX_UNCONNECTED_PARTS`] parts sharing no variable.
+pub fn check_joins(query: &spargebra::Query) -> Result<(), ProtocolError> {
+    let parts = joins::unconnected_parts(query);
+    if parts > joins::MAX_UNCONNECTED_PARTS {
+        return Err(ProtocolError::CrossProduct {
+            parts,
+            limit: joins::MAX_UNCONNECTED_PARTS,
+        });
+    }
+    Ok(())
 }
 
 /// The endpoint's query parser, made once: relative IRIs resolve against the endpoint's own IRI,

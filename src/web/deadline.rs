@@ -13,9 +13,10 @@ use tokio::time::Instant;
 
 /// How long past the time limit a handler waits for a cancelled evaluation to stop before it
 /// answers without it. Oxigraph checks the token each time it reads from the store, but a join
-/// that only combines what it has already read (a cross product, say) can run for seconds
-/// between two checks; the client gets its 503 at the limit all the same, and the evaluation
-/// keeps its query slot until it does stop.
+/// that only combines what it has already read can run for a long time between two checks (the
+/// endpoint refuses the worst kind, products of three or more unconnected parts:
+/// `sparql::joins`); the client gets its 503 at the limit all the same, and the evaluation keeps
+/// its query slot until it does stop.
 const GRACE: Duration = Duration::from_millis(500);
 
 /// The time limit of one query. Dropping it cancels the token: an evaluation nobody waits for

@@ -119,6 +119,7 @@ async fn run(
     let parsed = request
         .parse(&state.query_parser)
         .map_err(QueryError::from)?;
+    crate::sparql::check_joins(&parsed)?;
     let permit = crate::web::sparql::query_slot(state, client).await?;
     let deadline = Deadline::start(state.config.query_timeout);
     let any_dataset = !request.default_graphs.is_empty() || !request.named_graphs.is_empty();

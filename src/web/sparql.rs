@@ -88,6 +88,7 @@ async fn query(
     let parsed = request
         .parse(&state.query_parser)
         .map_err(QueryError::from)?;
+    crate::sparql::check_joins(&parsed)?;
     let available = offers(&parsed);
     let offer = negotiate::choose_offer(accept, available)?;
 
