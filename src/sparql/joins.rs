@@ -6,17 +6,20 @@
 //! paired with the whole product of the two others. On the 1 M benchmark store
 //! `SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }` got its 503 at the time limit and
 //! then kept a core and its evaluation slot until the server was stopped three minutes later:
-//! between two reads there was a million-row pairing to finish. With at most two unconnected parts in a group, each row read
-//! is paired with one side only (the rows of one pattern), so cancellation comes within that many
-//! pairings. That is what `sparql::check_joins` enforces.
+//! between two reads there was a million-row pairing to finish. With at most two unconnected
+//! parts in a group, each row read is paired with one side only (the rows of one pattern), so
+//! cancellation comes within that many pairings. That is what `sparql::check_joins` enforces.
 //!
 //! A *group* is what the evaluator joins together: the triple patterns and paths of a `{ … }`
 //! block with its `FILTER`s, `BIND`s, `VALUES`, `OPTIONAL`s and nested blocks. Parts are
 //! connected when they share a variable (a `BIND` connects the variables of its expression with
-//! the one it binds); a triple pattern without variables is at most one row and counts for
-//! nothing. Unions, subqueries, `OPTIONAL`s, `MINUS`, `GRAPH` and `EXISTS` blocks are groups of
-//! their own, each checked too (an `OPTIONAL` or a union is one part of its outer group, with the
-//! variables it binds).
+//! the one it binds). A set of connected parts counts unless it starts from a property of one
+//! resource (a pattern with a constant subject and predicate, `<x> rdfs:label ?label`: a few rows
+//! at most; the BSBM product query asks for a dozen of them) or has no variable at all.
+//! `<x> ?p ?o` (every triple of a resource) counts: nine of them on a resource of six triples are
+//! ten million rows. Unions, subqueries, `OPTIONAL`s, `MINUS`, `GRAPH` and `EXISTS` blocks are
+//! groups of their own, each checked too (an `OPTIONAL` or a union is one part of its outer
+//! group, with the variables it binds).
 //!
 //! Measured on the same store, a product of two parts and a join of three patterns on one
 //! unselective variable (`?a ?p ?b . ?c ?p ?d . ?e ?p ?f`) both stopped at their time limit. Any
@@ -79,11 +82,13 @@ pub fn unconnected_parts(query: &spargebra::Query) -> usize {
     most
 }
 
-/// One thing a group joins: the variables it binds, and whether it is rows of its own (a
-/// `BIND` only connects).
+/// One thing a group joins: the variables it binds, whether it is rows of its own (a `BIND`
+/// only connects), and whether it is one property of one resource (a constant subject and
+/// predicate: `<x> rdfs:label ?label`, a handful of rows at most).
 struct Part<'a> {
     variables: Vec<Name<'a>>,
     rows: bool,
+    property: bool,
 }
 
 /// A variable, or a blank node of a pattern (which joins like one: the parser writes the steps of
@@ -122,8 +127,13 @@ fn collect_parts<'a>(
                     variables.push(variable.into());
                 }
                 term_variable(&triple.object, &mut variables);
+                let property = matches!(
+                    triple.subject,
+                    TermPattern::NamedNode(_) | TermPattern::Literal(_)
+                ) && matches!(triple.predicate, NamedNodePattern::NamedNode(_));
                 parts.push(Part {
                     rows: !variables.is_empty(),
+                    property,
                     variables,
                 });
             }
@@ -136,6 +146,7 @@ fn collect_parts<'a>(
             term_variable(object, &mut variables);
             parts.push(Part {
                 rows: !variables.is_empty(),
+                property: false,
                 variables,
             });
         }
@@ -158,6 +169,7 @@ fn collect_parts<'a>(
             parts.push(Part {
                 variables,
                 rows: false,
+                property: false,
             });
             exists_patterns(expression, groups);
         }
@@ -167,7 +179,10 @@ fn collect_parts<'a>(
             expression,
         } => {
             collect_parts(left, graph, parts, groups);
-            parts.push(whole(right));
+            // `OPTIONAL { <x> :p ?v }` is a property of one resource too.
+            let mut part = whole(right);
+            part.property = starts_from_a_property(right, graph);
+            parts.push(part);
             groups.push((right, graph));
             if let Some(expression) = expression {
                 exists_patterns(expression, groups);
@@ -181,6 +196,7 @@ fn collect_parts<'a>(
         GraphPattern::Values { variables, .. } => parts.push(Part {
             variables: variables.iter().map(Name::from).collect(),
             rows: true,
+            property: false,
         }),
         GraphPattern::Union { left, right } => {
             parts.push(whole(pattern));
@@ -212,6 +228,14 @@ fn collect_parts<'a>(
     }
 }
 
+/// Whether every set of connected parts of the group `pattern` starts from a property of one
+/// resource (see [`count_components`]).
+fn starts_from_a_property<'a>(pattern: &'a GraphPattern, graph: Option<&'a Variable>) -> bool {
+    let mut parts = Vec::new();
+    collect_parts(pattern, graph, &mut parts, &mut Vec::new());
+    parts.iter().any(|part| part.property) && count_components(&parts) == 0
+}
+
 /// `pattern` as one part of its outer group, with the variables it binds.
 fn whole(pattern: &GraphPattern) -> Part<'_> {
     let mut variables = Vec::new();
@@ -219,6 +243,7 @@ fn whole(pattern: &GraphPattern) -> Part<'_> {
     Part {
         variables,
         rows: true,
+        property: false,
     }
 }
 
@@ -230,8 +255,9 @@ fn term_variable<'a>(term: &'a TermPattern, variables: &mut Vec<Name<'a>>) {
     }
 }
 
-/// How many sets of connected parts (sharing variables, directly or through other parts) hold
-/// rows of their own.
+/// How many sets of connected parts (sharing variables, directly or through other parts) can
+/// be large: they hold rows of their own and do not start from a property of one resource (the
+/// BSBM product page asks for a dozen properties of one product, each its own part, one row each).
 fn count_components(parts: &[Part<'_>]) -> usize {
     // Union-find over the parts; two parts are joined when they share a variable.
     let mut parent: Vec<usize> = (0..parts.len()).collect();
@@ -257,9 +283,16 @@ fn count_components(parts: &[Part<'_>]) -> usize {
             }
         }
     }
+    let mut anchored = std::collections::HashSet::new();
+    for (index, part) in parts.iter().enumerate() {
+        if part.property {
+            anchored.insert(root(&mut parent, index));
+        }
+    }
     let mut roots: Vec<usize> = (0..parts.len())
         .filter(|&index| parts[index].rows)
         .map(|index| root(&mut parent, index))
+        .filter(|root| !anchored.contains(root))
         .collect();
     roots.sort_unstable();
     roots.dedup();
@@ -384,6 +417,22 @@ mod tests {
         // A pattern without variables is at most one row.
         assert_eq!(
             parts("ASK { <http://e/s> <http://e/p> <http://e/o> . ?a ?b ?c }"),
+            1
+        );
+        // Properties of one resource are a few rows each (BSBM's product query asks for a dozen,
+        // some of them OPTIONAL).
+        assert_eq!(
+            parts(
+                "SELECT * { <http://e/s> <http://e/a> ?a OPTIONAL { <http://e/s> <http://e/b> ?b } \
+                 OPTIONAL { <http://e/s> <http://e/c> ?c } OPTIONAL { <http://e/s> <http://e/d> ?d } }"
+            ),
+            0
+        );
+        assert_eq!(
+            parts(
+                "SELECT * { <http://e/s> <http://e/a> ?a . <http://e/s> <http://e/b> ?b . \
+                 <http://e/s> <http://e/c> ?c . <http://e/s> <http://e/d>/<http://e/e> ?d . ?x ?y ?z }"
+            ),
             1
         );
     }
