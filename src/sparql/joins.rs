@@ -301,56 +301,35 @@ fn count_components(parts: &[Part<'_>]) -> usize {
 
 /// The variables an expression reads (not those inside its `EXISTS` blocks).
 fn expression_variables<'a>(expression: &'a Expression, variables: &mut Vec<Name<'a>>) {
-    match expression {
-        Expression::Variable(variable) | Expression::Bound(variable) => {
-            variables.push(variable.into())
+    each_subexpression(expression, &mut |expression| {
+        if let Expression::Variable(variable) | Expression::Bound(variable) = expression {
+            variables.push(variable.into());
         }
-        Expression::NamedNode(_) | Expression::Literal(_) | Expression::Exists(_) => {}
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => {
-            expression_variables(a, variables);
-            expression_variables(b, variables);
-        }
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-            expression_variables(a, variables)
-        }
-        Expression::In(a, list) => {
-            expression_variables(a, variables);
-            for item in list {
-                expression_variables(item, variables);
-            }
-        }
-        Expression::If(a, b, c) => {
-            expression_variables(a, variables);
-            expression_variables(b, variables);
-            expression_variables(c, variables);
-        }
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            for item in list {
-                expression_variables(item, variables);
-            }
-        }
-    }
+    });
 }
 
 /// Adds the patterns of the `EXISTS` blocks of an expression to `groups`.
 fn exists_patterns<'a>(expression: &'a Expression, groups: &mut Groups<'a>) {
+    each_subexpression(expression, &mut |expression| {
+        if let Expression::Exists(pattern) = expression {
+            groups.push((pattern, None));
+        }
+    });
+}
+
+/// Calls `visit` with `expression` and each expression inside it (not inside its `EXISTS`
+/// patterns).
+pub(crate) fn each_subexpression<'a>(
+    expression: &'a Expression,
+    visit: &mut impl FnMut(&'a Expression),
+) {
+    visit(expression);
     match expression {
-        Expression::Exists(pattern) => groups.push((pattern, None)),
         Expression::NamedNode(_)
         | Expression::Literal(_)
         | Expression::Variable(_)
-        | Expression::Bound(_) => {}
+        | Expression::Bound(_)
+        | Expression::Exists(_) => {}
         Expression::Or(a, b)
         | Expression::And(a, b)
         | Expression::Equal(a, b)
@@ -363,26 +342,26 @@ fn exists_patterns<'a>(expression: &'a Expression, groups: &mut Groups<'a>) {
         | Expression::Subtract(a, b)
         | Expression::Multiply(a, b)
         | Expression::Divide(a, b) => {
-            exists_patterns(a, groups);
-            exists_patterns(b, groups);
+            each_subexpression(a, visit);
+            each_subexpression(b, visit);
         }
         Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-            exists_patterns(a, groups)
-        }
-        Expression::In(a, list) => {
-            exists_patterns(a, groups);
-            for item in list {
-                exists_patterns(item, groups);
-            }
+            each_subexpression(a, visit)
         }
         Expression::If(a, b, c) => {
-            exists_patterns(a, groups);
-            exists_patterns(b, groups);
-            exists_patterns(c, groups);
+            each_subexpression(a, visit);
+            each_subexpression(b, visit);
+            each_subexpression(c, visit);
+        }
+        Expression::In(a, list) => {
+            each_subexpression(a, visit);
+            for item in list {
+                each_subexpression(item, visit);
+            }
         }
         Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
             for item in list {
-                exists_patterns(item, groups);
+                each_subexpression(item, visit);
             }
         }
     }

@@ -393,37 +393,13 @@ fn pattern_uses_graph(pattern: &GraphPattern) -> bool {
 }
 
 fn expression_uses_graph(expression: &Expression) -> bool {
-    match expression {
-        Expression::Exists(pattern) => pattern_uses_graph(pattern),
-        Expression::NamedNode(_)
-        | Expression::Literal(_)
-        | Expression::Variable(_)
-        | Expression::Bound(_) => false,
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => expression_uses_graph(a) || expression_uses_graph(b),
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
-            expression_uses_graph(a)
+    let mut uses = false;
+    joins::each_subexpression(expression, &mut |expression| {
+        if let Expression::Exists(pattern) = expression {
+            uses = uses || pattern_uses_graph(pattern);
         }
-        Expression::In(a, list) => {
-            expression_uses_graph(a) || list.iter().any(expression_uses_graph)
-        }
-        Expression::If(a, b, c) => {
-            expression_uses_graph(a) || expression_uses_graph(b) || expression_uses_graph(c)
-        }
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            list.iter().any(expression_uses_graph)
-        }
-    }
+    });
+    uses
 }
 
 /// A media type Agora can send, with the format behind it.
