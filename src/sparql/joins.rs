@@ -34,14 +34,8 @@ pub const MAX_UNCONNECTED_PARTS: usize = 2;
 
 /// The largest number of parts sharing no variable that one group of `query` joins.
 pub fn unconnected_parts(query: &spargebra::Query) -> usize {
-    let pattern = match query {
-        spargebra::Query::Select { pattern, .. }
-        | spargebra::Query::Construct { pattern, .. }
-        | spargebra::Query::Describe { pattern, .. }
-        | spargebra::Query::Ask { pattern, .. } => pattern,
-    };
     let mut most = 0;
-    let mut groups = vec![(pattern, None)];
+    let mut groups = vec![(super::where_clause(query), None)];
     while let Some((pattern, graph)) = groups.pop() {
         match pattern {
             // Solution modifiers around a group (the query's or a subquery's): look inside.

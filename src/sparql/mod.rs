@@ -333,13 +333,17 @@ fn bounded(pattern: &GraphPattern) -> bool {
 /// Whether a query has a `GRAPH` pattern anywhere (in `EXISTS` filters and subqueries too): only
 /// such a query can reach named graphs outside its dataset's default graph.
 pub fn uses_named_graphs(query: &spargebra::Query) -> bool {
-    let pattern = match query {
+    pattern_uses_graph(where_clause(query))
+}
+
+/// The graph pattern of a query, whatever its form.
+pub(crate) fn where_clause(query: &spargebra::Query) -> &GraphPattern {
+    match query {
         spargebra::Query::Select { pattern, .. }
         | spargebra::Query::Construct { pattern, .. }
         | spargebra::Query::Describe { pattern, .. }
         | spargebra::Query::Ask { pattern, .. } => pattern,
-    };
-    pattern_uses_graph(pattern)
+    }
 }
 
 fn pattern_uses_graph(pattern: &GraphPattern) -> bool {
